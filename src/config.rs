@@ -1,0 +1,475 @@
+//! Command line and environment → one plain [`Config`]. Pure: no syscalls.
+//!
+//! Parsing stops at the first non-option (or `--`), so the program's own flags
+//! are never taken (tini#55, #132). Precedence: command line, then `NANOINIT_*`,
+//! then the peers' variables (`TINI_*`, `DUMB_INIT_*`), then the personality's defaults.
+
+use crate::line::Line;
+use crate::num;
+use crate::signals::{self, Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
+use crate::status::RemapSet;
+
+/// Grace period of nanoinit's own personality: long enough for a clean shutdown of
+/// what the main child left behind, shorter than Docker's 10 s and Kubernetes' 30 s.
+pub const DEFAULT_GRACE_MS: u32 = 3000;
+/// Verbosity when nothing says otherwise: warnings and errors.
+pub const DEFAULT_VERBOSITY: u8 = 1;
+/// Verbosity `DUMB_INIT_DEBUG` asks for.
+const DEBUG_VERBOSITY: u8 = 3;
+/// Highest verbosity that changes anything.
+pub const MAX_VERBOSITY: u8 = 4;
+
+/// Whose defaults apply, chosen by the base name of `argv[0]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personality {
+    /// Anything else: nanoinit's own defaults.
+    Nanoinit,
+    /// `tini`, `docker-init`: tini's defaults and `--version` format.
+    Tini,
+    /// `dumb-init`: setsid mode, job-control rewrites.
+    DumbInit,
+}
+
+impl Personality {
+    /// The personality for an `argv[0]`.
+    pub fn from_argv0(argv0: &[u8]) -> Personality {
+        let base = argv0.rsplit(|&b| b == b'/').next().unwrap_or(argv0);
+        match base {
+            b"tini" | b"tini-static" | b"docker-init" => Personality::Tini,
+            b"dumb-init" => Personality::DumbInit,
+            _ => Personality::Nanoinit,
+        }
+    }
+}
+
+/// How the child is placed relative to nanoinit's session and process group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Session {
+    /// Stay in nanoinit's process group (dumb-init `-c`).
+    Inherit,
+    /// Its own process group, made the tty's foreground group (tini).
+    Group,
+    /// Its own session, with fd 0 as controlling tty when it is one (dumb-init).
+    Session,
+}
+
+/// Who a forwarded signal goes to while the main child runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The main child only.
+    Child,
+    /// The main child's process group.
+    Group,
+    /// Every descendant (every process of the namespace when PID 1).
+    All,
+}
+
+/// Everything the init does, decided before it does anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Whose defaults were used.
+    pub personality: Personality,
+    /// Index in argv of the program to run; `None` in pause mode.
+    pub program: Option<usize>,
+    /// 0 quiet, 1 warnings, 2 trace of signals and reaps, 3+ debug.
+    pub verbosity: u8,
+    /// Where the child lives.
+    pub session: Session,
+    /// Where forwarded signals go.
+    pub target: Target,
+    /// What each signal becomes before forwarding.
+    pub rewrite: Rewrite,
+    /// Exit codes reported as 0.
+    pub remap: RemapSet,
+    /// Signal nanoinit gets when its parent dies (0 = none).
+    pub pdeathsig: u8,
+    /// Warn about each reaped process that is not the main child.
+    pub warn_reap: bool,
+    /// After the main child exits: TERM the rest and wait this long before KILL (0 = exit at once).
+    pub grace_ms: u32,
+    /// After the main child exits, wait for every descendant, however long.
+    pub wait_all: bool,
+    /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's setsid job control).
+    pub job_control: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Run (or, in pause mode, just reap).
+    Run(Config),
+    /// Print usage to stdout, exit 0.
+    Help,
+    /// Print the version in the personality's format, exit 0.
+    Version(Personality),
+    /// Print the license, exit 0.
+    License,
+}
+
+/// What was wrong with the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// An option nobody defines.
+    UnknownOption,
+    /// An option that takes a value came last.
+    MissingValue,
+    /// A value that does not parse or is out of range.
+    BadValue,
+    /// `--flag=value` for a flag that takes none.
+    UnexpectedValue,
+    /// No program after the options.
+    NoProgram,
+    /// A program given together with pause mode.
+    ProgramInPause,
+}
+
+/// A refused command line or environment, naming the option and the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error<'a> {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// `-`, `--`, or `` for an environment variable.
+    pub dash: &'static str,
+    /// The option or variable name as given.
+    pub name: &'a [u8],
+    /// The value as given, if any.
+    pub value: &'a [u8],
+}
+
+impl Error<'_> {
+    /// Renders the one-line message (without the `nanoinit: ` prefix).
+    pub fn render<'l>(&self, l: &'l mut Line) -> &'l mut Line {
+        let what = match self.kind {
+            ErrorKind::UnknownOption => "unknown option ",
+            ErrorKind::MissingValue => "missing value for ",
+            ErrorKind::BadValue => "bad value for ",
+            ErrorKind::UnexpectedValue => "no value allowed for ",
+            ErrorKind::NoProgram => return l.str("no program given"),
+            ErrorKind::ProgramInPause => return l.str("pause mode runs no program, but got '").push(self.name).str("'"),
+        };
+        l.str(what).str(self.dash).push(self.name);
+        if matches!(self.kind, ErrorKind::BadValue | ErrorKind::UnexpectedValue) {
+            l.str(": '").push(self.value).str("'");
+        }
+        l
+    }
+}
+
+/// The options, each with its short letter (0 = none) and long name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opt {
+    Help,
+    Version,
+    License,
+    Verbose,
+    Subreaper,
+    Pgroup,
+    SingleChild,
+    Setsid,
+    Rewrite,
+    RemapExit,
+    Pdeathsig,
+    WarnReap,
+    Grace,
+    Wait,
+    SignalAll,
+    Pause,
+}
+
+/// `(option, short, long, takes a value)`.
+const OPTIONS: [(Opt, u8, &str, bool); 16] = [
+    (Opt::Help, b'h', "help", false),
+    (Opt::Version, b'V', "version", false),
+    (Opt::License, b'l', "license", false),
+    (Opt::Verbose, b'v', "verbose", false),
+    (Opt::Subreaper, b's', "subreaper", false),
+    (Opt::Pgroup, b'g', "pgroup", false),
+    (Opt::SingleChild, b'c', "single-child", false),
+    (Opt::Setsid, 0, "setsid", false),
+    (Opt::Rewrite, b'r', "rewrite", true),
+    (Opt::RemapExit, b'e', "remap-exit", true),
+    (Opt::Pdeathsig, b'p', "pdeathsig", true),
+    (Opt::WarnReap, b'w', "warn-reap", false),
+    (Opt::Grace, 0, "grace", true),
+    (Opt::Wait, 0, "wait", false),
+    (Opt::SignalAll, b'a', "signal-all", false),
+    (Opt::Pause, b'P', "pause", false),
+];
+
+/// Environment variables: `(name, option it sets)`. Later entries win, so the
+/// peers' variables come first and `NANOINIT_*` last.
+const ENV_VARS: [(&str, Opt); 17] = [
+    ("TINI_SUBREAPER", Opt::Subreaper),
+    ("TINI_KILL_PROCESS_GROUP", Opt::Pgroup),
+    ("TINI_VERBOSITY", Opt::Verbose),
+    ("DUMB_INIT_SETSID", Opt::Setsid),
+    ("DUMB_INIT_DEBUG", Opt::Help), // a boolean that means "debug verbosity"
+    ("NANOINIT_VERBOSITY", Opt::Verbose),
+    ("NANOINIT_SUBREAPER", Opt::Subreaper),
+    ("NANOINIT_PGROUP", Opt::Pgroup),
+    ("NANOINIT_SINGLE_CHILD", Opt::SingleChild),
+    ("NANOINIT_SETSID", Opt::Setsid),
+    ("NANOINIT_REWRITE", Opt::Rewrite),
+    ("NANOINIT_REMAP_EXIT", Opt::RemapExit),
+    ("NANOINIT_PDEATHSIG", Opt::Pdeathsig),
+    ("NANOINIT_WARN_REAP", Opt::WarnReap),
+    ("NANOINIT_GRACE", Opt::Grace),
+    ("NANOINIT_WAIT", Opt::Wait),
+    ("NANOINIT_SIGNAL_ALL", Opt::SignalAll),
+];
+
+/// Accumulated choices before the personality's defaults fill the gaps.
+struct Draft {
+    verbosity: Option<u8>,
+    verbose_flags: u8,
+    setsid: Option<bool>,
+    pgroup: Option<bool>,
+    signal_all: bool,
+    rewrite: Rewrite,
+    remap: RemapSet,
+    pdeathsig: u8,
+    warn_reap: bool,
+    grace_ms: Option<u32>,
+    wait_all: bool,
+    pause: bool,
+}
+
+/// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
+fn parse_bool(v: &[u8]) -> Option<bool> {
+    const ON: [&str; 4] = ["1", "true", "yes", "on"];
+    const OFF: [&str; 5] = ["", "0", "false", "no", "off"];
+    if ON.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+        Some(true)
+    } else if OFF.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Parses `S:R` (signal S forwarded as R; R = 0 drops S).
+fn parse_rewrite(v: &[u8]) -> Option<(u8, u8)> {
+    let colon = v.iter().position(|&b| b == b':')?;
+    let from = signals::parse(v.get(..colon)?, false).ok()?;
+    let to = signals::parse(v.get(colon + 1..)?, true).ok()?;
+    Some((from, to))
+}
+
+impl Draft {
+    fn new() -> Draft {
+        Draft {
+            verbosity: None,
+            verbose_flags: 0,
+            setsid: None,
+            pgroup: None,
+            signal_all: false,
+            rewrite: Rewrite::default(),
+            remap: RemapSet::default(),
+            pdeathsig: 0,
+            warn_reap: false,
+            grace_ms: None,
+            wait_all: false,
+            pause: false,
+        }
+    }
+
+    /// Applies a flag (`on`) or a valued option (`value`). `None` = bad value.
+    fn apply(&mut self, opt: Opt, on: bool, value: &[u8]) -> Option<()> {
+        match opt {
+            Opt::Help | Opt::Version | Opt::License | Opt::Subreaper => {}
+            Opt::Verbose => self.verbose_flags = self.verbose_flags.saturating_add(1),
+            Opt::Pgroup => self.pgroup = Some(on),
+            Opt::SingleChild => {
+                if on {
+                    self.setsid = Some(false);
+                    self.pgroup = Some(false);
+                }
+            }
+            Opt::Setsid => self.setsid = Some(on),
+            Opt::WarnReap => self.warn_reap = on,
+            Opt::Wait => self.wait_all = on,
+            Opt::SignalAll => self.signal_all = on,
+            Opt::Pause => self.pause = on,
+            Opt::Rewrite => {
+                for rule in value.split(|&b| b == b',') {
+                    let (from, to) = parse_rewrite(rule)?;
+                    self.rewrite.set(from, to);
+                }
+            }
+            Opt::RemapExit => {
+                for code in value.split(|&b| b == b',') {
+                    self.remap.insert(u8::try_from(num::parse_u32(code)?).ok()?);
+                }
+            }
+            Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
+            Opt::Grace => self.grace_ms = Some(num::parse_seconds_ms(value)?),
+        }
+        Some(())
+    }
+
+    /// Applies one environment variable, if it is one of ours.
+    fn apply_env<'a>(&mut self, name: &'a [u8], value: &'a [u8], personality_debug: &mut bool) -> Result<(), Error<'a>> {
+        let Some(&(_, opt)) = ENV_VARS.iter().find(|(n, _)| n.as_bytes() == name) else {
+            return Ok(());
+        };
+        let bad = Error { kind: ErrorKind::BadValue, dash: "", name, value };
+        match opt {
+            Opt::Verbose => {
+                let v = num::parse_u32(value).ok_or(bad)?;
+                self.verbosity = Some(v.min(u32::from(MAX_VERBOSITY)) as u8);
+            }
+            Opt::Help => {
+                if parse_bool(value).ok_or(bad)? {
+                    *personality_debug = true;
+                }
+            }
+            Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace => self.apply(opt, true, value).ok_or(bad)?,
+            _ => self.apply(opt, parse_bool(value).ok_or(bad)?, value).ok_or(bad)?,
+        }
+        Ok(())
+    }
+
+    fn finish(self, personality: Personality, program: Option<usize>, debug: bool) -> Config {
+        let dumb = personality == Personality::DumbInit;
+        let setsid = self.setsid.unwrap_or(dumb);
+        let mut target = match self.pgroup.unwrap_or(setsid) {
+            true => Target::Group,
+            false => Target::Child,
+        };
+        let session = match (setsid, target) {
+            (true, _) => Session::Session,
+            (false, Target::Group) => Session::Group,
+            _ if dumb => Session::Inherit,
+            _ => Session::Group,
+        };
+        if self.signal_all {
+            target = Target::All;
+        }
+        let mut rewrite = self.rewrite;
+        if setsid {
+            // The child's session is orphaned from any job control, so default
+            // stop signals would be ignored; SIGSTOP cannot be (dumb-init's rule).
+            for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
+                rewrite.set_default(s, SIGSTOP);
+            }
+        } else if personality == Personality::Tini {
+            // tini ignores these itself and never forwards them.
+            rewrite.set_default(SIGTTIN, 0);
+            rewrite.set_default(SIGTTOU, 0);
+        }
+        let verbosity = match (self.verbose_flags, self.verbosity) {
+            (0, Some(v)) => v,
+            (0, None) if debug => DEBUG_VERBOSITY,
+            (0, None) => DEFAULT_VERBOSITY,
+            (n, _) => DEFAULT_VERBOSITY.saturating_add(n).min(MAX_VERBOSITY),
+        };
+        let default_grace = if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 };
+        Config {
+            personality,
+            program: if self.pause { None } else { program },
+            verbosity,
+            session,
+            target,
+            rewrite,
+            remap: self.remap,
+            pdeathsig: self.pdeathsig,
+            warn_reap: self.warn_reap,
+            grace_ms: self.grace_ms.unwrap_or(default_grace),
+            wait_all: self.wait_all,
+            job_control: setsid,
+        }
+    }
+}
+
+/// Splits `NAME=VALUE`.
+fn split_env(entry: &[u8]) -> Option<(&[u8], &[u8])> {
+    let eq = entry.iter().position(|&b| b == b'=')?;
+    Some((entry.get(..eq)?, entry.get(eq + 1..)?))
+}
+
+/// Parses `argv` (all of it, `argv[0]` included) and the environment.
+#[inline(never)]
+pub fn parse<'a, A, E>(argv: A, env: E) -> Result<Action, Error<'a>>
+where
+    A: IntoIterator<Item = &'a [u8]>,
+    E: IntoIterator<Item = &'a [u8]>,
+{
+    let mut args = argv.into_iter();
+    let personality = Personality::from_argv0(args.next().unwrap_or(b""));
+    let mut d = Draft::new();
+    let mut debug = false;
+    for entry in env {
+        if let Some((name, value)) = split_env(entry) {
+            d.apply_env(name, value, &mut debug)?;
+        }
+    }
+
+    let mut program = None;
+    let mut index = 0usize;
+    while let Some(arg) = args.next() {
+        index += 1;
+        let (dash, body) = match arg {
+            [b'-', b'-'] => {
+                program = args.next().map(|p| (index + 1, p));
+                break;
+            }
+            [b'-', b'-', rest @ ..] => ("--", rest),
+            [b'-', rest @ ..] if !rest.is_empty() => ("-", rest),
+            _ => {
+                program = Some((index, arg));
+                break;
+            }
+        };
+        // Each option in a cluster like `-vvg` or `-e143`, or the one `--long[=value]`.
+        let mut rest = body;
+        while let Some(&c) = rest.first() {
+            let (name, opt, takes, inline) = if dash == "--" {
+                let (name, inline) = match rest.iter().position(|&b| b == b'=') {
+                    Some(eq) => (rest.get(..eq).unwrap_or(rest), rest.get(eq + 1..)),
+                    None => (rest, None),
+                };
+                rest = &[];
+                let found = OPTIONS.iter().find(|o| o.2.as_bytes() == name);
+                let Some(&(opt, _, _, takes)) = found else {
+                    return Err(Error { kind: ErrorKind::UnknownOption, dash, name, value: b"" });
+                };
+                if !takes {
+                    if let Some(v) = inline {
+                        return Err(Error { kind: ErrorKind::UnexpectedValue, dash, name, value: v });
+                    }
+                }
+                (name, opt, takes, inline)
+            } else {
+                let name = rest.get(..1).unwrap_or(rest);
+                rest = rest.get(1..).unwrap_or(&[]);
+                let found = OPTIONS.iter().find(|o| o.1 == c && c != 0);
+                let Some(&(opt, _, _, takes)) = found else {
+                    return Err(Error { kind: ErrorKind::UnknownOption, dash, name, value: b"" });
+                };
+                let inline = if takes && !rest.is_empty() { Some(core::mem::take(&mut rest)) } else { None };
+                (name, opt, takes, inline)
+            };
+            match opt {
+                Opt::Help => return Ok(Action::Help),
+                Opt::Version => return Ok(Action::Version(personality)),
+                Opt::License => return Ok(Action::License),
+                _ => {}
+            }
+            let value = match (takes, inline) {
+                (false, _) => &b""[..],
+                (true, Some(v)) => v,
+                (true, None) => {
+                    index += 1;
+                    args.next().ok_or(Error { kind: ErrorKind::MissingValue, dash, name, value: b"" })?
+                }
+            };
+            d.apply(opt, true, value).ok_or(Error { kind: ErrorKind::BadValue, dash, name, value })?;
+        }
+    }
+
+    match program {
+        Some((_, name)) if d.pause => Err(Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" }),
+        None if !d.pause => Err(Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" }),
+        _ => Ok(Action::Run(d.finish(personality, program.map(|(i, _)| i), debug))),
+    }
+}

@@ -1,0 +1,182 @@
+//! nanoinit: the init process for containers.
+//!
+//! config → spawn → supervise → exit status. This file is the entry point and
+//! the wiring; each step lives in its own module.
+#![no_std]
+#![no_main]
+#![deny(unsafe_code)]
+
+mod log;
+mod reap;
+mod spawn;
+mod supervise;
+mod sys;
+mod tree;
+
+use nanoinit::config::{self, Action, Config, Personality, Session};
+use nanoinit::line::Line;
+use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
+use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
+use nanoinit::text;
+use rustix::fd::AsRawFd;
+use rustix::process::{self, Pid};
+
+use crate::log::{Bytes, Level, Log, Num, Str};
+use crate::spawn::SpawnError;
+use crate::sys::StartupArgs;
+
+/// Called by `init_entry` with the kernel's initial stack pointer.
+#[allow(unsafe_code)]
+pub extern "C" fn entry(sp: *const usize) -> ! {
+    // First action: block every signal. As namespace PID 1 a signal with no
+    // handler that arrives unblocked is dropped; blocked, it waits for the signalfd.
+    let blocked = sys::block_all();
+    // SAFETY: `sp` is the process's initial stack pointer, passed by init_entry.
+    let args = unsafe { StartupArgs::from_initial_stack(sp) };
+    sys::exit(run(&args, blocked.is_ok()))
+}
+
+/// The whole program; returns the exit code.
+fn run(args: &StartupArgs, blocked: bool) -> u8 {
+    let cfg = match config::parse(args.argv.iter(), args.envp.iter()) {
+        Ok(Action::Run(cfg)) => cfg,
+        Ok(Action::Help) => return print(text::USAGE),
+        Ok(Action::License) => return print(text::LICENSE),
+        Ok(Action::Version(Personality::Tini)) => return print(text::VERSION_LINE_TINI),
+        Ok(Action::Version(Personality::DumbInit)) => return print(text::VERSION_LINE_DUMB_INIT),
+        Ok(Action::Version(Personality::Nanoinit)) => return print(text::VERSION_LINE),
+        Err(e) => {
+            let mut l = Line::default();
+            l.str("nanoinit: ");
+            e.render(&mut l);
+            log::write_all(sys::stderr(), l.finish());
+            log::write_all(sys::stderr(), text::USAGE_HINT.as_bytes());
+            return EXIT_USAGE;
+        }
+    };
+    let log = Log::new(cfg.verbosity);
+    if !blocked {
+        log.say(Level::Error, &[Str("unable to block signals")], None);
+        return EXIT_INTERNAL;
+    }
+    // Inherited SIG_IGN must not reach the child, and an ignored SIGCHLD would
+    // have the kernel reap our children before we learn their status.
+    sys::default_all_dispositions();
+    let me = process::getpid();
+    if me != Pid::INIT {
+        become_subreaper(log, me);
+    }
+    if cfg.pdeathsig != 0 {
+        if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
+            log.failed(Level::Warn, "set the parent-death signal", e);
+        }
+    }
+    let sfd = match sys::signalfd_all() {
+        Ok(fd) => fd,
+        Err(e) => {
+            log.failed(Level::Error, "create a signalfd", e);
+            return EXIT_INTERNAL;
+        }
+    };
+
+    let mut ignore_once = SigSet::EMPTY;
+    let main = match cfg.program {
+        None => None,
+        Some(index) => {
+            if cfg.session == Session::Session {
+                ignore_once = release_tty(me);
+            }
+            match spawn::spawn(&cfg, index, args.argv, args.envp) {
+                Ok(pid) => Some(pid),
+                Err(SpawnError::Exec(e)) => {
+                    let prog = args.argv.tail(index).first().unwrap_or(b"");
+                    log.say(Level::Error, &[Str("cannot run '"), Bytes(prog), Str("'")], Some(e));
+                    return exec_failure_code(e.0);
+                }
+                Err(SpawnError::Sys(what, e)) => {
+                    log.failed(Level::Error, what, e);
+                    return EXIT_INTERNAL;
+                }
+            }
+        }
+    };
+    let main_pid = main.map_or(0, |p| p.as_raw_pid() as u32);
+    log.say(Level::Debug, &[Str("pid "), Num(me.as_raw_pid() as u32), Str(", main child "), Num(main_pid)], None);
+
+    // From here on nanoinit exits only when the policy says so; failures are
+    // logged and the loop goes on.
+    let_go_of_resources(log, &cfg, sfd.as_raw_fd());
+    supervise::Supervisor::new(&cfg, log, me, main, ignore_once).run(&sfd)
+}
+
+/// Writes a fixed text to stdout; exit code 0.
+fn print(s: &str) -> u8 {
+    log::write_all(sys::stdout(), s.as_bytes());
+    0
+}
+
+/// Not PID 1: orphans of our tree must still come to us to be reaped.
+fn become_subreaper(log: Log, me: Pid) {
+    let set = process::set_child_subreaper(Some(me));
+    match (set, process::child_subreaper()) {
+        (Ok(()), Ok(Some(_))) => {}
+        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "become a child subreaper; orphans will not be reaped", e),
+        (Ok(()), Ok(None)) => log.say(Level::Warn, &[Str("child subreaper did not stick; orphans will not be reaped")], None),
+    }
+}
+
+/// setsid mode: give up fd 0's tty so the child can make it its controlling tty.
+/// Returns the signals the kernel sends us for it (when we led the session).
+fn release_tty(me: Pid) -> SigSet {
+    let stdin = sys::stdin();
+    if !rustix::termios::isatty(stdin) {
+        return SigSet::EMPTY;
+    }
+    let leader = process::getsid(None).is_ok_and(|sid| sid == me);
+    let mut set = SigSet::EMPTY;
+    if sys::release_ctty().is_ok() && leader {
+        set.insert(SIGHUP);
+        set.insert(SIGCONT);
+    }
+    set
+}
+
+/// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
+/// (inherited ones, now held by the child, stay open only there).
+fn let_go_of_resources(log: Log, _cfg: &Config, keep: i32) {
+    if let Err(e) = process::chdir(c"/") {
+        log.failed(Level::Warn, "chdir to /", e);
+    }
+    const FIRST: u32 = 3;
+    let keep = keep as u32;
+    let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
+    if let Err(e) = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX)) {
+        log.failed(Level::Debug, "close inherited fds", e);
+    }
+}
+
+#[cfg(not(any(debug_assertions, feature = "allow-panic")))]
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    /// Never defined: a release build that still calls it has a panic path, and
+    /// fails to link. See README, "When the no-panic link check fires".
+    fn nanoinit_release_build_has_a_panic_path() -> !;
+}
+
+#[panic_handler]
+#[allow(unsafe_code)]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    #[cfg(not(any(debug_assertions, feature = "allow-panic")))]
+    // SAFETY: this call is meant to fail the link; it is never executed.
+    unsafe {
+        nanoinit_release_build_has_a_panic_path()
+    }
+    #[cfg(any(debug_assertions, feature = "allow-panic"))]
+    sys::exit(EXIT_INTERNAL)
+}
+
+/// Dev builds (no LTO) keep a reference to this from the unwind-built libcore;
+/// with panic=abort it is never called.
+#[unsafe(no_mangle)]
+#[allow(unsafe_code)]
+extern "C" fn rust_eh_personality() {}

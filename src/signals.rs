@@ -1,0 +1,264 @@
+//! Signal numbers, their names, sets of them, and the rewrite table.
+//!
+//! A signal is a plain number in `1..=NSIG` rather than a closed enum, so a
+//! real-time signal is forwarded exactly like SIGTERM (nix#495 is the
+//! counter-example: a closed enum that panics on SIGRTMIN).
+
+/// Highest signal number on Linux; the kernel's `sigset_t` has one bit per signal.
+pub const NSIG: u8 = 64;
+/// `SIGRTMIN` as the C libraries, `kill -l` and Docker name it (the kernel's 32 and
+/// 33 are reserved by glibc, 32–34 by musl).
+pub const RTMIN: u8 = 34;
+/// `SIGRTMAX`.
+pub const RTMAX: u8 = 64;
+
+pub const SIGHUP: u8 = 1;
+pub const SIGINT: u8 = 2;
+pub const SIGKILL: u8 = 9;
+pub const SIGTERM: u8 = 15;
+pub const SIGALRM: u8 = 14;
+pub const SIGCHLD: u8 = 17;
+pub const SIGCONT: u8 = 18;
+pub const SIGSTOP: u8 = 19;
+pub const SIGTSTP: u8 = 20;
+pub const SIGTTIN: u8 = 21;
+pub const SIGTTOU: u8 = 22;
+
+/// Names of signals 1..=31 (Linux x86_64 and aarch64 share them), index = number - 1.
+const NAMES: [&str; 31] = [
+    "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+    "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+    "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+];
+
+/// Other names the C headers define for the same numbers.
+const ALIASES: [(&str, u8); 4] = [("IOT", 6), ("CLD", 17), ("POLL", 29), ("UNUSED", 31)];
+
+/// How far `RTMIN+n` / `RTMAX-n` names reach before the other end takes over,
+/// as bash's `kill -l` prints them.
+const RT_HALF: u8 = (RTMAX - RTMIN) / 2;
+
+/// Short name of a signal without the `SIG` prefix, split in a fixed part and an
+/// optional offset: `("TERM", None)`, `("RTMIN", Some(b'+', 3))`, `("", None)` for a
+/// number with no name (32, 33, out of range).
+pub fn name(sig: u8) -> (&'static str, Option<(u8, u8)>) {
+    match sig {
+        1..=31 => (NAMES.get(usize::from(sig) - 1).copied().unwrap_or(""), None),
+        RTMIN => ("RTMIN", None),
+        RTMAX => ("RTMAX", None),
+        s if s > RTMIN && s - RTMIN <= RT_HALF => ("RTMIN", Some((b'+', s - RTMIN))),
+        s if s > RTMIN && s < RTMAX => ("RTMAX", Some((b'-', RTMAX - s))),
+        _ => ("", None),
+    }
+}
+
+/// Why a signal specification was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecError {
+    /// Neither a known name nor a number in range.
+    Unknown,
+}
+
+/// Parses `TERM`, `SIGTERM`, `15`, `RTMIN+3`, `SIGRTMAX-1` (any case) into 1..=64.
+/// With `allow_zero`, `0` is accepted too (the rewrite target that means "drop").
+pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
+    if let Some(n) = crate::num::parse_u32(spec) {
+        return match u8::try_from(n) {
+            Ok(0) if allow_zero => Ok(0),
+            Ok(s @ 1..=NSIG) => Ok(s),
+            _ => Err(SpecError::Unknown),
+        };
+    }
+    let body = strip_prefix_ci(spec, b"SIG").unwrap_or(spec);
+    for (i, n) in NAMES.iter().enumerate() {
+        if body.eq_ignore_ascii_case(n.as_bytes()) {
+            return Ok(i as u8 + 1);
+        }
+    }
+    for (n, s) in ALIASES {
+        if body.eq_ignore_ascii_case(n.as_bytes()) {
+            return Ok(s);
+        }
+    }
+    parse_rt(body, b"RTMIN", RTMIN, true)
+        .or_else(|| parse_rt(body, b"RTMAX", RTMAX, false))
+        .ok_or(SpecError::Unknown)
+}
+
+/// `RTMIN`, `RTMIN+n` (or `RTMAX`, `RTMAX-n`), kept within 34..=64.
+fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
+    let rest = strip_prefix_ci(body, base_name)?;
+    let Some((&op, digits)) = rest.split_first() else {
+        return Some(base);
+    };
+    if op != if up { b'+' } else { b'-' } {
+        return None;
+    }
+    let off = u8::try_from(crate::num::parse_u32(digits)?).ok()?;
+    let sig = if up { base.checked_add(off)? } else { base.checked_sub(off)? };
+    (RTMIN..=RTMAX).contains(&sig).then_some(sig)
+}
+
+fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..).unwrap_or(&[]))
+}
+
+/// A set of signals 1..=64, one bit each: the kernel's `sigset_t` layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SigSet(pub u64);
+
+impl SigSet {
+    /// No signal.
+    pub const EMPTY: SigSet = SigSet(0);
+    /// Every signal 1..=64, real-time ones included (unlike musl's `sigfillset`).
+    pub const ALL: SigSet = SigSet(!0);
+
+    fn bit(sig: u8) -> u64 {
+        match sig {
+            1..=NSIG => 1u64 << (sig - 1),
+            _ => 0,
+        }
+    }
+    /// Whether `sig` is in the set.
+    pub fn contains(self, sig: u8) -> bool {
+        self.0 & Self::bit(sig) != 0
+    }
+    /// Adds `sig` (out-of-range numbers are ignored).
+    pub fn insert(&mut self, sig: u8) {
+        self.0 |= Self::bit(sig);
+    }
+    /// Removes `sig`.
+    pub fn remove(&mut self, sig: u8) {
+        self.0 &= !Self::bit(sig);
+    }
+}
+
+/// What each signal becomes before it is forwarded: itself, another signal, or 0 (dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rewrite {
+    to: [u8; NSIG as usize],
+    /// Signals the user rewrote explicitly; defaults never override these.
+    explicit: SigSet,
+}
+
+impl Default for Rewrite {
+    fn default() -> Self {
+        let mut to = [0u8; NSIG as usize];
+        for (i, t) in to.iter_mut().enumerate() {
+            *t = i as u8 + 1;
+        }
+        Rewrite { to, explicit: SigSet::EMPTY }
+    }
+}
+
+impl Rewrite {
+    /// The signal `sig` is forwarded as; 0 means "drop it".
+    pub fn map(&self, sig: u8) -> u8 {
+        match sig.checked_sub(1).and_then(|i| self.to.get(usize::from(i))) {
+            Some(&t) => t,
+            None => 0,
+        }
+    }
+    /// The user's rule `from:to`; it wins over any default.
+    pub fn set(&mut self, from: u8, to: u8) {
+        if let Some(t) = from.checked_sub(1).and_then(|i| self.to.get_mut(usize::from(i))) {
+            *t = to;
+            self.explicit.insert(from);
+        }
+    }
+    /// A personality's default rule, applied only where the user set none.
+    pub fn set_default(&mut self, from: u8, to: u8) {
+        if !self.explicit.contains(from) {
+            if let Some(t) = from.checked_sub(1).and_then(|i| self.to.get_mut(usize::from(i))) {
+                *t = to;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::format;
+    use std::string::String;
+
+    fn full_name(sig: u8) -> String {
+        match name(sig) {
+            ("", _) => format!("{sig}"),
+            (n, None) => format!("SIG{n}"),
+            (n, Some((op, k))) => format!("SIG{n}{}{k}", op as char),
+        }
+    }
+
+    #[test]
+    fn every_signal_round_trips_by_name_and_number() {
+        for sig in 1..=NSIG {
+            let n = full_name(sig);
+            assert_eq!(parse(n.as_bytes(), false), Ok(sig), "{n}");
+            if let Some(short) = n.strip_prefix("SIG") {
+                assert_eq!(parse(short.as_bytes(), false), Ok(sig), "{short}");
+            }
+            assert_eq!(parse(n.to_lowercase().as_bytes(), false), Ok(sig), "{n}");
+            assert_eq!(parse(format!("{sig}").as_bytes(), false), Ok(sig));
+        }
+    }
+
+    #[test]
+    fn names_match_bash() {
+        assert_eq!(full_name(15), "SIGTERM");
+        assert_eq!(full_name(34), "SIGRTMIN");
+        assert_eq!(full_name(35), "SIGRTMIN+1");
+        assert_eq!(full_name(49), "SIGRTMIN+15");
+        assert_eq!(full_name(50), "SIGRTMAX-14");
+        assert_eq!(full_name(63), "SIGRTMAX-1");
+        assert_eq!(full_name(64), "SIGRTMAX");
+        assert_eq!(full_name(32), "32");
+    }
+
+    #[test]
+    fn specs() {
+        assert_eq!(parse(b"term", false), Ok(15));
+        assert_eq!(parse(b"SigTerm", false), Ok(15));
+        assert_eq!(parse(b"RTMIN+3", false), Ok(37));
+        assert_eq!(parse(b"sigrtmax-1", false), Ok(63));
+        assert_eq!(parse(b"RTMIN+31", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"RTMAX-31", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"RTMIN-1", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"0", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"0", true), Ok(0));
+        assert_eq!(parse(b"65", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"SIG", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"-15", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b" 15", false), Err(SpecError::Unknown));
+        assert_eq!(parse(b"IOT", false), Ok(6));
+    }
+
+    #[test]
+    fn rewrite_defaults_yield_to_user_rules() {
+        let mut r = Rewrite::default();
+        assert_eq!(r.map(15), 15);
+        r.set(SIGTSTP, 0);
+        r.set_default(SIGTSTP, SIGSTOP);
+        r.set_default(SIGTTIN, SIGSTOP);
+        assert_eq!(r.map(SIGTSTP), 0);
+        assert_eq!(r.map(SIGTTIN), SIGSTOP);
+        assert_eq!(r.map(0), 0);
+        assert_eq!(r.map(65), 0);
+    }
+
+    #[test]
+    fn sigset_bits() {
+        let mut s = SigSet::EMPTY;
+        s.insert(64);
+        s.insert(1);
+        s.insert(0);
+        s.insert(65);
+        assert_eq!(s.0, 1 | 1 << 63);
+        assert!(s.contains(64) && !s.contains(2));
+        s.remove(64);
+        assert_eq!(s.0, 1);
+    }
+}

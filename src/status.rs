@@ -1,0 +1,179 @@
+//! From a wait status to the init's own exit code.
+
+/// Exit code when the program could not be found (the shell's convention).
+pub const EXIT_NOT_FOUND: u8 = 127;
+/// Exit code when the program was found but could not be executed.
+pub const EXIT_CANNOT_EXEC: u8 = 126;
+/// Exit code for a command-line or environment error.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code when nanoinit itself failed before the program ran.
+pub const EXIT_INTERNAL: u8 = 1;
+/// Base added to a signal number for "killed by signal N", as sh does.
+pub const SIGNAL_EXIT_BASE: u32 = 128;
+
+/// The exit code for a program that could not be executed, as sh reports it:
+/// 127 when it was not found, 126 when it was found but could not run
+/// (EACCES, ENOEXEC, a directory, …).
+pub fn exec_failure_code(errno: i32) -> u8 {
+    const ENOENT: i32 = 2;
+    const ENOTDIR: i32 = 20;
+    const ENAMETOOLONG: i32 = 36;
+    match errno {
+        ENOENT | ENOTDIR | ENAMETOOLONG => EXIT_NOT_FOUND,
+        _ => EXIT_CANNOT_EXEC,
+    }
+}
+
+/// The parent pid from the text of `/proc/PID/stat` ("pid (comm) S ppid ...").
+/// The comm may hold spaces and parentheses, so the last `)` ends it.
+pub fn stat_ppid(stat: &[u8]) -> Option<u32> {
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    let mut fields = stat.get(close + 1..)?.split(|&b| b == b' ').filter(|f| !f.is_empty());
+    let _state = fields.next()?;
+    crate::num::parse_u32(fields.next()?)
+}
+
+/// The names in a buffer of `getdents64` records (`struct linux_dirent64`:
+/// ino u64, off i64, reclen u16, type u8, then the NUL-terminated name).
+pub fn dirent_names(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    const RECLEN_AT: usize = 16;
+    const NAME_AT: usize = 19;
+    let mut rest = buf;
+    core::iter::from_fn(move || {
+        let reclen = rest.get(RECLEN_AT..NAME_AT - 1)?;
+        let reclen = usize::from(u16::from_ne_bytes([*reclen.first()?, *reclen.get(1)?]));
+        let rec = rest.get(..reclen).filter(|_| reclen > NAME_AT)?;
+        rest = rest.get(reclen..)?;
+        let name = rec.get(NAME_AT..)?;
+        Some(name.split(|&b| b == 0).next().unwrap_or(name))
+    })
+}
+
+/// How a reaped process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// `exit(code)`.
+    Exited(u8),
+    /// Killed by signal `sig`; `core` when it dumped core.
+    Signaled { sig: u8, core: bool },
+}
+
+impl Ended {
+    /// Decodes a raw `wait4` status. Stopped/continued statuses never come from a
+    /// wait without `WUNTRACED`/`WCONTINUED`; they decode as `None`.
+    pub fn from_wait_status(raw: u32) -> Option<Ended> {
+        let low = raw & 0x7f;
+        if low == 0 {
+            Some(Ended::Exited(((raw >> 8) & 0xff) as u8))
+        } else if low != 0x7f && raw & 0xffff_0000 == 0 && raw & 0xff00 == 0 {
+            Some(Ended::Signaled { sig: low as u8, core: raw & 0x80 != 0 })
+        } else {
+            None
+        }
+    }
+
+    /// The exit code a shell would report: the code, or 128+N, kept in 0..=255.
+    pub fn shell_code(self) -> u8 {
+        match self {
+            Ended::Exited(c) => c,
+            Ended::Signaled { sig, .. } => ((SIGNAL_EXIT_BASE + u32::from(sig)) % 256) as u8,
+        }
+    }
+}
+
+/// A set of exit codes 0..=255 that are reported as 0 (tini's `-e`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RemapSet([u64; 4]);
+
+impl RemapSet {
+    /// Adds `code` to the set.
+    pub fn insert(&mut self, code: u8) {
+        if let Some(w) = self.0.get_mut(usize::from(code / 64)) {
+            *w |= 1 << (code % 64);
+        }
+    }
+    /// Whether `code` is in the set.
+    pub fn contains(&self, code: u8) -> bool {
+        self.0.get(usize::from(code / 64)).is_some_and(|w| w & (1 << (code % 64)) != 0)
+    }
+    /// `code`, or 0 when the user asked for it to count as success.
+    pub fn apply(&self, code: u8) -> u8 {
+        if self.contains(code) {
+            0
+        } else {
+            code
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_like_the_libc_macros() {
+        for code in 0..=255u32 {
+            assert_eq!(Ended::from_wait_status(code << 8), Some(Ended::Exited(code as u8)));
+        }
+        for sig in 1..=64u32 {
+            let raw = sig;
+            let e = Ended::from_wait_status(raw).unwrap();
+            assert_eq!(e, Ended::Signaled { sig: sig as u8, core: false });
+            assert_eq!(u32::from(e.shell_code()), (128 + sig) % 256);
+            let core = Ended::from_wait_status(raw | 0x80).unwrap();
+            assert_eq!(core, Ended::Signaled { sig: sig as u8, core: true });
+        }
+        // Stopped by SIGTSTP, and continued: never an exit.
+        assert_eq!(Ended::from_wait_status(0x147f), None);
+        assert_eq!(Ended::from_wait_status(0xffff), None);
+    }
+
+    #[test]
+    fn exec_failures_map_like_sh() {
+        assert_eq!(exec_failure_code(2), 127);
+        assert_eq!(exec_failure_code(20), 127);
+        assert_eq!(exec_failure_code(13), 126);
+        assert_eq!(exec_failure_code(8), 126);
+        assert_eq!(exec_failure_code(21), 126);
+    }
+
+    #[test]
+    fn ppid_from_stat() {
+        assert_eq!(stat_ppid(b"42 (sh) S 7 42 42 0"), Some(7));
+        assert_eq!(stat_ppid(b"42 (a) b) (c) R 1 2"), Some(1));
+        assert_eq!(stat_ppid(b"42 (x y) Z 0 0"), Some(0));
+        assert_eq!(stat_ppid(b"42 (sh"), None);
+        assert_eq!(stat_ppid(b"42 (sh) S"), None);
+    }
+
+    #[test]
+    fn dirent_records() {
+        extern crate std;
+        use std::vec::Vec;
+        let mut buf = Vec::new();
+        for name in [&b"."[..], b"1", b"self", b"4242"] {
+            let reclen = (19 + name.len() + 1).next_multiple_of(8);
+            let mut rec = std::vec![0u8; reclen];
+            rec[16..18].copy_from_slice(&(reclen as u16).to_ne_bytes());
+            rec[19..19 + name.len()].copy_from_slice(name);
+            buf.extend_from_slice(&rec);
+        }
+        let names: Vec<&[u8]> = dirent_names(&buf).collect();
+        assert_eq!(names, [&b"."[..], b"1", b"self", b"4242"]);
+        // Truncated or nonsense records end the walk instead of reading past it.
+        assert_eq!(dirent_names(&buf[..30]).count(), 1);
+        assert_eq!(dirent_names(&[0u8; 40]).count(), 0);
+    }
+
+    #[test]
+    fn remap_every_code() {
+        for code in 0..=255u8 {
+            let mut only = RemapSet::default();
+            only.insert(code);
+            for other in 0..=255u8 {
+                let want = if other == code { 0 } else { other };
+                assert_eq!(only.apply(other), want);
+            }
+        }
+    }
+}

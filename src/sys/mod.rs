@@ -1,0 +1,385 @@
+//! The syscall layer: the only `unsafe` in nanoinit besides the entry point.
+//!
+//! rustix does every syscall it exposes publicly. The ones it keeps private
+//! (rt_sigprocmask, rt_sigaction, signalfd4, clone, execve, exit_group,
+//! setitimer, close_range, TIOCNOTTY) are raw syscalls here, each behind a safe
+//! function with a typed result.
+//!
+//! # Safety
+//! Everything here relies on nanoinit being single-threaded (no libc, no threads),
+//! so a fork-style `clone` copies a consistent address space.
+#![allow(unsafe_code)]
+
+use core::ffi::CStr;
+use rustix::fd::{BorrowedFd, FromRawFd, OwnedFd};
+use rustix::process::{Pid, Signal};
+use static_assertions::const_assert_eq;
+
+#[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
+#[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
+mod arch;
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+compile_error!("nanoinit supports x86_64 and aarch64");
+
+use arch::syscall5;
+
+/// Bytes in the kernel's signal set (64 signals), as rt_sigprocmask and signalfd4 want it.
+const KERNEL_SIGSET: usize = 8;
+const_assert_eq!(KERNEL_SIGSET * 8, nanoinit::signals::NSIG as usize);
+
+/// Size of one `struct signalfd_siginfo` record.
+pub const SIGINFO_SIZE: usize = 128;
+const_assert_eq!(core::mem::size_of::<libc::signalfd_siginfo>(), SIGINFO_SIZE);
+const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_signo), 0);
+const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_code), 8);
+
+/// `si_code` of a signal the kernel sent itself (timers, tty hang-up), not kill(2).
+pub const SI_KERNEL: i32 = 0x80;
+
+/// An errno value a syscall failed with.
+///
+/// Our own type rather than rustix's `Errno`: building that one from a raw
+/// number goes through an assert, a panic path the release link refuses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Error(pub i32);
+
+impl From<rustix::io::Errno> for Error {
+    fn from(e: rustix::io::Errno) -> Error {
+        Error(e.raw_os_error())
+    }
+}
+
+/// A syscall's result.
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// Turns a raw syscall return into a `Result`.
+fn check(ret: isize) -> Result<usize> {
+    if (-4095..0).contains(&ret) {
+        Err(Error(-ret as i32))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+fn sigprocmask(how: i32, set: Option<&u64>) -> Result<u64> {
+    let mut old: u64 = 0;
+    let set_ptr = set.map_or(0, |s| s as *const u64 as usize);
+    // SAFETY: `set_ptr` is null or points at 8 readable bytes, `old` is 8 writable
+    // bytes, and the size argument says 8.
+    check(unsafe {
+        syscall5(libc::SYS_rt_sigprocmask as usize, how as usize, set_ptr, &mut old as *mut u64 as usize, KERNEL_SIGSET, 0)
+    })?;
+    Ok(old)
+}
+
+/// `rt_sigprocmask(SIG_SETMASK, all 64)`—blocks every signal; returns the old mask.
+pub fn block_all() -> Result<u64> {
+    sigprocmask(libc::SIG_SETMASK, Some(&!0u64))
+}
+
+/// `rt_sigprocmask(SIG_SETMASK, mask)`—sets the signal mask.
+pub fn set_mask(mask: u64) -> Result<()> {
+    sigprocmask(libc::SIG_SETMASK, Some(&mask)).map(|_| ())
+}
+
+/// The kernel's `struct sigaction` (the same layout on x86_64 and aarch64).
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: u64,
+}
+
+/// `rt_sigaction(sig, SIG_DFL)` for every catchable signal: an inherited
+/// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
+/// kernel reap our children before we see their status). Failures are only for
+/// KILL/STOP, which are skipped.
+pub fn default_all_dispositions() {
+    let dfl = KernelSigaction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
+    for sig in 1..=nanoinit::signals::NSIG {
+        if sig == nanoinit::signals::SIGKILL || sig == nanoinit::signals::SIGSTOP {
+            continue;
+        }
+        // SAFETY: `dfl` is a valid kernel sigaction for the duration of the call,
+        // the old-action pointer is null, and the set size is the kernel's.
+        let _ = unsafe {
+            syscall5(libc::SYS_rt_sigaction as usize, usize::from(sig), &dfl as *const _ as usize, 0, KERNEL_SIGSET, 0)
+        };
+    }
+}
+
+/// `signalfd4(-1, all 64, SFD_CLOEXEC)`—one fd that yields every blocked signal.
+pub fn signalfd_all() -> Result<OwnedFd> {
+    let mask: u64 = !0;
+    // SAFETY: `mask` is 8 readable bytes and the size argument says 8.
+    let fd = check(unsafe {
+        syscall5(libc::SYS_signalfd4 as usize, -1isize as usize, &mask as *const u64 as usize, KERNEL_SIGSET, libc::SFD_CLOEXEC as usize, 0)
+    })?;
+    owned(fd)
+}
+
+/// Wraps a fresh fd from the kernel. The `< 0` test on the i32 is what lets
+/// LLVM drop `from_raw_fd`'s assert.
+fn owned(fd: usize) -> Result<OwnedFd> {
+    let fd = fd as i32;
+    if fd < 0 {
+        return Err(Error(libc::EBADF));
+    }
+    // SAFETY: the kernel just returned this fd to us; nobody else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Borrows an owned fd without rustix's `as_fd`, whose `!= -1` assert (a panic
+/// path) LLVM keeps when it does not inline it.
+pub fn borrow(fd: &OwnedFd) -> BorrowedFd<'_> {
+    use rustix::fd::AsRawFd;
+    const_assert_eq!(core::mem::size_of::<BorrowedFd<'static>>(), core::mem::size_of::<i32>());
+    // SAFETY: BorrowedFd is `repr(transparent)` over the raw fd, and an OwnedFd
+    // never holds -1 (the one value BorrowedFd excludes); the borrow is tied to
+    // `fd`'s lifetime, so the fd stays open while it is used.
+    unsafe { core::mem::transmute::<i32, BorrowedFd<'_>>(fd.as_raw_fd()) }
+}
+
+/// `getdents64(fd, buf)`—reads directory records; 0 at the end.
+pub fn getdents(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    use rustix::fd::AsRawFd;
+    // SAFETY: `buf` is writable for its whole length, which is what we pass.
+    check(unsafe { syscall5(libc::SYS_getdents64 as usize, fd.as_raw_fd() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0) })
+}
+
+/// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | extra)`. Not rustix's `open`,
+/// whose fd conversion keeps an assert (a panic path) in the binary.
+pub fn open_readonly(path: &CStr, extra: i32) -> Result<OwnedFd> {
+    let flags = libc::O_RDONLY | libc::O_CLOEXEC | extra;
+    // SAFETY: `path` is NUL-terminated and lives across the call.
+    owned(check(unsafe {
+        syscall5(libc::SYS_openat as usize, libc::AT_FDCWD as usize, path.as_ptr() as usize, flags as usize, 0, 0)
+    })?)
+}
+
+/// One record read from the signalfd.
+#[derive(Clone, Copy)]
+pub struct SigInfo {
+    /// The signal number.
+    pub signo: u8,
+    /// How it was sent (`SI_USER` for kill(2), `SI_KERNEL`, …).
+    pub code: i32,
+}
+
+/// Blocks until a signal arrives on `fd`, retrying EINTR (the only place that does).
+pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
+    let mut rec = [0u8; SIGINFO_SIZE];
+    loop {
+        match rustix::io::read(fd, &mut rec) {
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+            Ok(n) if n != SIGINFO_SIZE => return Err(Error(libc::EIO)),
+            Ok(_) => break,
+        }
+    }
+    let word = |at: usize| {
+        let mut w = [0u8; 4];
+        for (d, s) in w.iter_mut().zip(rec.iter().skip(at)) {
+            *d = *s;
+        }
+        u32::from_ne_bytes(w)
+    };
+    Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32 })
+}
+
+/// Which side of a fork-style clone we are on.
+pub enum Forked {
+    /// In the new process.
+    Child,
+    /// In nanoinit; the new process has this pid.
+    Parent(Pid),
+}
+
+/// `clone(SIGCHLD)`—fork semantics: the child gets a copy of the address space.
+pub fn fork() -> Result<Forked> {
+    // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
+    // of our memory, as after fork(2); nanoinit has one thread, so that copy is
+    // consistent.
+    let pid = check(unsafe { syscall5(libc::SYS_clone as usize, libc::SIGCHLD as usize, 0, 0, 0, 0) })?;
+    match i32::try_from(pid).ok().and_then(Pid::from_raw) {
+        None => Ok(Forked::Child),
+        Some(p) => Ok(Forked::Parent(p)),
+    }
+}
+
+/// A NULL-terminated `char *[]` as the kernel hands it to us (argv, envp).
+#[derive(Clone, Copy)]
+pub struct CStrArray(*const *const u8);
+
+impl CStrArray {
+    /// The strings from `index` on, as a new array (the tail shares the storage).
+    pub fn tail(self, index: usize) -> CStrArray {
+        let mut p = self.0;
+        for _ in 0..index {
+            // SAFETY: we only step past non-null entries, so we stay within the
+            // array, whose last entry is null.
+            unsafe {
+                if (*p).is_null() {
+                    break;
+                }
+                p = p.add(1);
+            }
+        }
+        CStrArray(p)
+    }
+    /// The strings, without their NULs.
+    pub fn iter(self) -> CStrIter {
+        CStrIter(self.0)
+    }
+    /// The first string.
+    pub fn first(self) -> Option<&'static [u8]> {
+        self.iter().next()
+    }
+}
+
+/// Iterator over a [`CStrArray`].
+#[derive(Clone)]
+pub struct CStrIter(*const *const u8);
+
+impl Iterator for CStrIter {
+    type Item = &'static [u8];
+    fn next(&mut self) -> Option<&'static [u8]> {
+        // SAFETY: the pointer walks an array the kernel laid out on our initial
+        // stack, NULL-terminated, whose strings are NUL-terminated and live (and
+        // are never written) for the whole run.
+        unsafe {
+            let s = *self.0;
+            if s.is_null() {
+                return None;
+            }
+            self.0 = self.0.add(1);
+            Some(CStr::from_ptr(s.cast()).to_bytes())
+        }
+    }
+}
+
+/// The process's arguments and environment, from the initial stack.
+pub struct StartupArgs {
+    /// `argv`.
+    pub argv: CStrArray,
+    /// `envp`.
+    pub envp: CStrArray,
+}
+
+impl StartupArgs {
+    /// Reads argc/argv/envp from the stack pointer the kernel started us with.
+    ///
+    /// # Safety
+    /// `sp` must be the initial stack pointer of the process (see `arch::init_entry`).
+    pub unsafe fn from_initial_stack(sp: *const usize) -> StartupArgs {
+        // SAFETY: at process start, [sp] is argc, then argc argv pointers, a null,
+        // then the environment pointers and their null (the ELF ABI).
+        unsafe {
+            let argc = *sp;
+            let argv = sp.add(1) as *const *const u8;
+            StartupArgs { argv: CStrArray(argv), envp: CStrArray(argv.add(argc + 1)) }
+        }
+    }
+}
+
+/// `execve(path, argv, envp)`—only returns on failure, with the error.
+pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
+    if path_with_nul.last() != Some(&0) {
+        return Error(libc::EINVAL);
+    }
+    // SAFETY: `path_with_nul` is NUL-terminated (checked above); argv and envp are
+    // NULL-terminated arrays of NUL-terminated strings from our initial stack.
+    let ret = unsafe {
+        syscall5(libc::SYS_execve as usize, path_with_nul.as_ptr() as usize, argv.0 as usize, envp.0 as usize, 0, 0)
+    };
+    check(ret).err().unwrap_or(Error(libc::EINVAL))
+}
+
+/// `exit_group(code)`—ends the process.
+pub fn exit(code: u8) -> ! {
+    // SAFETY: exit_group takes an int and never returns.
+    unsafe {
+        syscall5(libc::SYS_exit_group as usize, usize::from(code), 0, 0, 0, 0);
+    }
+    loop {}
+}
+
+/// `setitimer(ITIMER_REAL)`—SIGALRM (si_code SI_KERNEL) after `ms`; 0 disarms.
+pub fn alarm_ms(ms: u32) -> Result<()> {
+    let value = [0usize, 0, (ms / 1000) as usize, ((ms % 1000) * 1000) as usize];
+    // SAFETY: `value` is a valid `struct itimerval` (interval 0, value s/us); the
+    // old-value pointer is null.
+    check(unsafe { syscall5(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0, 0, 0) })
+        .map(|_| ())
+}
+
+/// `close_range(first, last, 0)`—closes every fd in `first..=last`.
+///
+/// Callers must own no fd object in that range (an `OwnedFd` there would later
+/// close a number that may have been reused).
+pub fn close_range(first: u32, last: u32) -> Result<()> {
+    // SAFETY: close_range only closes fds; the caller guarantees no live owned
+    // fd object refers to one in the range.
+    check(unsafe { syscall5(libc::SYS_close_range as usize, first as usize, last as usize, 0, 0, 0) }).map(|_| ())
+}
+
+/// `ioctl(0, TIOCNOTTY)`—lets go of the controlling tty.
+pub fn release_ctty() -> Result<()> {
+    // SAFETY: TIOCNOTTY takes no argument.
+    check(unsafe { syscall5(libc::SYS_ioctl as usize, 0, libc::TIOCNOTTY as usize, 0, 0, 0) }).map(|_| ())
+}
+
+/// A signal number as rustix's type.
+fn signal(sig: u8) -> Signal {
+    // SAFETY: the number goes straight to kill(2), which accepts any 1..=64 and
+    // reports EINVAL for anything else; no handler is installed from it.
+    unsafe { Signal::from_raw_unchecked(i32::from(sig)) }
+}
+
+/// `kill(pid, sig)`.
+pub fn kill(pid: Pid, sig: u8) -> Result<()> {
+    Ok(rustix::process::kill_process(pid, signal(sig))?)
+}
+
+/// `kill(-pgid, sig)`.
+pub fn kill_group(pgid: Pid, sig: u8) -> Result<()> {
+    Ok(rustix::process::kill_process_group(pgid, signal(sig))?)
+}
+
+/// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
+/// PID 1: every process in the namespace).
+pub fn kill_all(sig: u8) -> Result<()> {
+    Ok(rustix::process::kill_process_group(Pid::INIT, signal(sig))?)
+}
+
+/// `prctl(PR_SET_PDEATHSIG, sig)`.
+pub fn set_pdeathsig(sig: u8) -> Result<()> {
+    Ok(rustix::process::set_parent_process_death_signal(Some(signal(sig)))?)
+}
+
+// The standard fds are built in const context: `borrow_raw` asserts at run
+// time, and a run-time assert is a panic path.
+// SAFETY (all three): they are only borrowed for single calls; a closed one
+// makes the call fail with EBADF, which every caller tolerates.
+#[allow(clippy::undocumented_unsafe_blocks)]
+const STDIN: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(0) };
+#[allow(clippy::undocumented_unsafe_blocks)]
+const STDOUT: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(1) };
+#[allow(clippy::undocumented_unsafe_blocks)]
+const STDERR: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(2) };
+
+/// fd 0.
+pub fn stdin() -> BorrowedFd<'static> {
+    STDIN
+}
+
+/// fd 1.
+pub fn stdout() -> BorrowedFd<'static> {
+    STDOUT
+}
+
+/// fd 2.
+pub fn stderr() -> BorrowedFd<'static> {
+    STDERR
+}

@@ -1,0 +1,42 @@
+//! x86_64 system-call instruction. rustix keeps the syscalls we need here
+//! (clone, execve, rt_sigprocmask, …) in its hidden, name-rotating runtime module.
+
+/// Raw `syscall` with up to five arguments; returns the kernel's raw result.
+///
+/// # Safety
+/// The arguments must be valid for system call `nr` as the kernel documents it.
+#[inline(always)]
+pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> isize {
+    let ret: isize;
+    // SAFETY: the caller guarantees the arguments suit `nr`; the kernel clobbers
+    // rcx and r11 and nothing else, and uses no user stack.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            inlateout("rax") nr as isize => ret,
+            in("rdi") a0,
+            in("rsi") a1,
+            in("rdx") a2,
+            in("r10") a3,
+            in("r8") a4,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// The process entry point: hands the initial stack pointer (argc, argv, envp) to `entry`.
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+pub extern "C" fn init_entry() -> ! {
+    core::arch::naked_asm!(
+        "xor ebp, ebp",      // outermost frame for debuggers
+        "mov rdi, rsp",      // argument: the kernel's initial stack
+        "and rsp, -16",      // the ABI wants 16-byte alignment at a call
+        "call {entry}",
+        "ud2",               // entry never returns
+        entry = sym crate::entry,
+    )
+}
