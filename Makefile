@@ -1,0 +1,44 @@
+# nanoinit — see README.md. Every target installs what it needs.
+SHELL := /bin/bash
+TARGET := x86_64-unknown-linux-musl
+A64 := aarch64-unknown-linux-musl
+BIN := target/$(TARGET)/release/nanoinit
+BUDGET := 12288
+CARGO ?= cargo
+
+.PHONY: all deps build size check test unit integration demo bench image container-test \
+        build-aarch64 test-aarch64 release fuzz clean
+
+all: build
+
+## deps: Rust targets and Debian packages the build and tests use (idempotent).
+deps:
+	@scripts/deps.sh
+
+## build: the stripped static release binary at dist/nanoinit.
+build: deps
+	$(CARGO) build --release --locked
+	@mkdir -p dist && cp $(BIN) dist/nanoinit
+
+## size: print the binary's size; fail above the budget.
+size: build
+	@scripts/size.sh dist/nanoinit $(BUDGET)
+
+## check: the release link proves there is no panic path; lints; static-binary checks.
+check: build
+	$(CARGO) clippy --all-targets --locked -- -D warnings
+	@scripts/check-static.sh dist/nanoinit
+
+## test: unit and integration tests (as root: PID-namespace tests), size and checks.
+test: build
+	$(CARGO) test --release --locked
+	@$(MAKE) --no-print-directory size
+	@scripts/check-static.sh dist/nanoinit
+
+## demo: build, then show nanoinit as PID 1 with orphans and a SIGTERM.
+demo: build
+	@scripts/demo.sh dist/nanoinit
+
+clean:
+	$(CARGO) clean
+	rm -rf dist
