@@ -39,6 +39,9 @@ test: build
 demo: build
 	@scripts/demo.sh dist/nanoinit
 
+# Each area keeps its own targets in mk/*.mk (containers, aarch64, bench, …).
+-include mk/*.mk
+
 clean:
 	$(CARGO) clean
 	rm -rf dist
