@@ -1,0 +1,412 @@
+#!/usr/bin/env bash
+# Runs nanoinit as PID 1 of real containers (buildah + podman + crun) and checks
+# what Docker and Kubernetes rely on: stop reaches the workload and its code comes
+# back, an ignored TERM ends in 137 after the stop timeout, HUP/USR1/INT/RTMIN+3 are
+# forwarded, orphans are reaped, a missing program gives 127, and `podman run --init
+# --init-path` works with nanoinit as podman's init. A control run with no init must
+# fail the same checks, which shows the checks can fail.
+#
+# Usage: scripts/container-test.sh [path/to/nanoinit]   (as root)
+# Last line: "N passed, M failed"; exit status 1 on any failure.
+#
+# Host hygiene (see ../shared/notes/containers.md §3.3):
+# - everything runs in a private mount namespace; on a hybrid cgroup host the
+#   cgroup2 mount is removed there only, because crun refuses the hybrid layout;
+# - crun with cgroups disabled, so conmon and the containers stay in the
+#   caller's cgroups; `--network none`, so no bridge, iptables rule or netns;
+# - storage (vfs), config, runtime state and podman's tmp dir live in one
+#   mktemp dir, removed with the containers on exit, also on INT/TERM;
+# - /run/crun and /var/lib/containers/cache are covered by binds from that dir.
+set -uo pipefail
+
+BIN=${1:-dist/nanoinit}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$HERE")
+DOCKERFILE=${DOCKERFILE:-$REPO/Dockerfile.scratch}
+STOP_TIMEOUT=2 # podman stop -t for the "TERM ignored" checks
+
+die() { echo "container-test: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- outer part
+if [[ -z "${NANOINIT_CT_INNER:-}" ]]; then
+    [[ $(id -u) == 0 ]] || die "must run as root (podman as root, private mount namespace)"
+    [[ -x "$BIN" ]] || die "no executable at $BIN (run 'make build')"
+    [[ -f "$DOCKERFILE" ]] || die "no $DOCKERFILE"
+    BIN=$(readlink -f "$BIN")
+    pkgs=()
+    for p in podman buildah crun; do command -v "$p" >/dev/null || pkgs+=("$p"); done
+    [[ -x /bin/busybox ]] && ! readelf -lW /bin/busybox 2>/dev/null | grep -q INTERP || pkgs+=(busybox-static)
+    command -v unshare >/dev/null || pkgs+=(util-linux)
+    command -v readelf >/dev/null || pkgs+=(binutils)
+    if ((${#pkgs[@]})); then
+        echo "container-test: installing ${pkgs[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq || die "apt-get update failed"
+        apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null || die "apt-get install ${pkgs[*]} failed"
+    fi
+    # exec: the same pid continues in the new mount namespace, so INT/TERM sent to
+    # this script reach the trap below.
+    NANOINIT_CT_INNER=1 exec unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}" "$BIN"
+fi
+
+# ---------------------------------------------------------------- inner part
+WORK=$(mktemp -d /tmp/nanoinit-ctr.XXXXXX) || die "mktemp failed"
+CREATED_DIRS=()
+export CONTAINERS_CONF=$WORK/cfg/containers.conf
+export CONTAINERS_STORAGE_CONF=$WORK/cfg/storage.conf
+export CONTAINERS_REGISTRIES_CONF=$WORK/cfg/registries.conf
+export REGISTRIES_CONFIG_PATH=$WORK/cfg/registries.conf
+export BUILDAH_ISOLATION=chroot
+POLICY=$WORK/cfg/policy.json
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [[ -d "$WORK/storage" ]]; then
+        timeout 30 podman rm --all --force --time 0 >/dev/null 2>&1
+        timeout 30 buildah rm --all >/dev/null 2>&1
+        timeout 30 podman rmi --all --force >/dev/null 2>&1
+    fi
+    # Whatever is still mounted below $WORK (shm of a container) or over host paths.
+    findmnt -rn -o TARGET | grep -E "^$WORK(/|$)" | sort -r | while read -r m; do umount -l "$m"; done
+    for d in /run/crun /var/lib/containers/cache; do mountpoint -q "$d" && umount -l "$d"; done
+    for d in "${CREATED_DIRS[@]}"; do rmdir "$d" 2>/dev/null; done
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "container-test: interrupted" >&2; exit 130' INT
+trap 'echo "container-test: terminated" >&2; exit 143' TERM
+
+# crun 1.8 refuses a hybrid v1/v2 layout; drop the v2 mount in this namespace only.
+mountpoint -q /sys/fs/cgroup/unified && umount /sys/fs/cgroup/unified
+# Keep crun's state and the image blob cache off the host.
+cover() { # cover DIR: bind a private dir over DIR (created, then removed, if missing)
+    local d=$1
+    local p=$d missing=()
+    while [[ ! -d "$p" ]]; do missing=("$p" "${missing[@]}"); p=$(dirname "$p"); done
+    if ((${#missing[@]})); then
+        mkdir -p "$d" || return
+        for p in "${missing[@]}"; do CREATED_DIRS=("$p" "${CREATED_DIRS[@]}"); done
+    fi
+    mkdir -p "$WORK/cover$d" && mount --bind "$WORK/cover$d" "$d"
+}
+cover /run/crun
+cover /var/lib/containers/cache
+
+mkdir -p "$WORK"/{cfg,tmp,ctx/base/dist,ctx/test/rootfs/bin,ctx/test/rootfs/tmp,ctx/bb}
+nofile=$(ulimit -Hn); nproc=$(ulimit -Hu)
+[[ $nofile == unlimited ]] && nofile=1048576
+[[ $nproc == unlimited ]] && nproc=32768
+# podman lowers its own RLIMIT_NPROC to 32768 at start-up.
+((nproc > 32768)) && nproc=32768
+cat >"$CONTAINERS_STORAGE_CONF" <<EOF
+[storage]
+driver = "vfs"
+runroot = "$WORK/run"
+graphroot = "$WORK/storage"
+EOF
+cat >"$CONTAINERS_CONF" <<EOF
+[containers]
+netns = "none"
+cgroups = "disabled"
+log_driver = "k8s-file"
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+
+[engine]
+runtime = "crun"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+tmp_dir = "$WORK/tmp"
+volume_path = "$WORK/storage/volumes"
+EOF
+echo 'unqualified-search-registries = []' >"$CONTAINERS_REGISTRIES_CONF"
+echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$POLICY"
+
+# ---------------------------------------------------------------- results
+PASSED=0 FAILED=0
+declare -a TABLE
+now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+
+# check NAME CMD...: CMD's exit status decides; its output is the detail line.
+check() {
+    local name=$1 t0 out rc ms
+    shift
+    t0=$(now_ms)
+    out=$("$@" 2>&1)
+    rc=$?
+    ms=$(($(now_ms) - t0))
+    if ((rc == 0)); then
+        PASSED=$((PASSED + 1))
+        printf 'PASS  %-44s %6d ms  %s\n' "$name" "$ms" "${out//$'\n'/ | }"
+        TABLE+=("| $name | pass | $ms | ${out//$'\n'/; } |")
+    else
+        FAILED=$((FAILED + 1))
+        printf 'FAIL  %-44s %6d ms  %s\n' "$name" "$ms" "${out//$'\n'/ | }"
+        TABLE+=("| $name | **FAIL** | $ms | ${out//$'\n'/; } |")
+    fi
+}
+
+# control NAME CMD...: the same check without an init; it must fail.
+control() {
+    local name=$1 t0 out rc ms
+    shift
+    t0=$(now_ms)
+    out=$("$@" 2>&1)
+    rc=$?
+    ms=$(($(now_ms) - t0))
+    if ((rc != 0)); then
+        PASSED=$((PASSED + 1))
+        printf 'PASS  %-44s %6d ms  fails without init, as expected: %s\n' "control: $name" "$ms" "${out//$'\n'/ | }"
+        TABLE+=("| control: $name | fails as expected | $ms | ${out//$'\n'/; } |")
+    else
+        FAILED=$((FAILED + 1))
+        printf 'FAIL  %-44s %6d ms  passed WITHOUT an init, so the check proves nothing: %s\n' "control: $name" "$ms" "${out//$'\n'/ | }"
+        TABLE+=("| control: $name | **passed (bad)** | $ms | ${out//$'\n'/; } |")
+    fi
+}
+
+# ---------------------------------------------------------------- images
+IMG=localhost/nanoinit-ctr-test
+# 1. Dockerfile.scratch as shipped, with a context that holds only the binary.
+cp "$BIN" "$WORK/ctx/base/dist/nanoinit"
+# 2. A test layer with busybox-static and its applet links.
+cp /bin/busybox "$WORK/ctx/test/rootfs/bin/busybox"
+for a in $(/bin/busybox --list); do
+    [[ $a == busybox ]] || ln -s busybox "$WORK/ctx/test/rootfs/bin/$a"
+done
+printf 'FROM %s:base\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n' "$IMG" >"$WORK/ctx/test/Dockerfile"
+# 3. busybox only, no init: for `--init --init-path` and the control run.
+printf 'FROM scratch\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n' >"$WORK/ctx/test/Dockerfile.bb"
+
+B=(buildah build --signature-policy "$POLICY" --isolation chroot --pull=never --layers=false -q)
+build_images() {
+    "${B[@]}" -f "$DOCKERFILE" -t "$IMG:base" "$WORK/ctx/base" >/dev/null &&
+        "${B[@]}" -f "$WORK/ctx/test/Dockerfile" -t "$IMG:test" "$WORK/ctx/test" >/dev/null &&
+        "${B[@]}" -f "$WORK/ctx/test/Dockerfile.bb" -t "$IMG:busybox" "$WORK/ctx/test" >/dev/null &&
+        podman image inspect "$IMG:base" --format '{{.Config.Entrypoint}} {{.Size}} bytes' &&
+        podman run --rm --pull=never --entrypoint /nanoinit "$IMG:base" --version
+}
+check "build images (scratch, +busybox, busybox only)" build_images
+if ((FAILED)); then
+    echo "0 passed, $FAILED failed"
+    exit 1
+fi
+
+# ---------------------------------------------------------------- helpers
+N=0
+# start MODE SCRIPT: a detached container running `sh -c SCRIPT`, its name on stdout.
+#   init    the test image: ENTRYPOINT ["/nanoinit","--"]
+#   podinit busybox only, nanoinit bind-mounted by `podman run --init --init-path`
+#   none    control: the test image with `--entrypoint /bin/sh`, no init at all
+start() {
+    local mode=$1 script=$2 name
+    N=$((N + 1))
+    name=nit-$$-$N
+    case $mode in
+    init) podman run -d --pull=never --name "$name" "$IMG:test" sh -c "$script" ;;
+    podinit) podman run -d --pull=never --name "$name" --init --init-path "$BIN" "$IMG:busybox" sh -c "$script" ;;
+    none) podman run -d --pull=never --name "$name" --entrypoint /bin/sh "$IMG:test" -c "$script" ;;
+    esac >/dev/null || return 1
+    echo "$name"
+}
+# wait_log NAME TEXT [SECONDS]: until the container's log holds TEXT.
+wait_log() {
+    local end=$(($(now_ms) + ${3:-10} * 1000))
+    while (($(now_ms) < end)); do
+        podman logs "$1" 2>&1 | grep -qF -- "$2" && return 0
+        sleep 0.05
+    done
+    echo "timeout waiting for '$2' in the log of $1: $(podman logs "$1" 2>&1 | tr '\n' ' ')"
+    return 1
+}
+exit_code() { podman inspect "$1" --format '{{.State.ExitCode}}'; }
+rmc() { podman rm -f -t 0 "$1" >/dev/null 2>&1; }
+# stop_ms NAME [TIMEOUT]: runs podman stop, prints how long it took.
+stop_ms() {
+    local t0
+    t0=$(now_ms)
+    podman stop -t "${2:-10}" "$1" >/dev/null 2>&1 || return 1
+    echo $(($(now_ms) - t0))
+}
+
+TRAP_TERM='trap "echo got TERM; exit 42" TERM; echo ready; while :; do sleep 1 & wait $!; done'
+IGNORE_TERM='trap "" TERM; echo ready; while :; do sleep 1; done'
+PLAIN_SLEEP='echo ready; exec sleep 1000'
+ORPHAN='(sleep 1 &); echo ready; exec sleep 1000'
+
+# ---------------------------------------------------------------- checks
+pid1() { # nanoinit is PID 1, the workload its child
+    local out
+    out=$(podman run --rm --pull=never "$IMG:test" sh -c 'echo "$(readlink /proc/1/exe) $(cat /proc/1/comm) ppid=$PPID"') || return 1
+    echo "$out"
+    [[ $out == "/nanoinit nanoinit ppid=1" ]]
+}
+
+stop_trap() { # MODE: podman stop -> TERM reaches the trap -> its code comes back
+    local c ms code
+    c=$(start "$1" "$TRAP_TERM") && wait_log "$c" ready || return 1
+    ms=$(stop_ms "$c" 10) || return 1
+    code=$(exit_code "$c")
+    podman logs "$c" 2>&1 | grep -q "got TERM" || { echo "no 'got TERM' in the log"; rmc "$c"; return 1; }
+    rmc "$c"
+    echo "exit $code, log 'got TERM', stop took $ms ms"
+    [[ $code == 42 ]]
+}
+
+stop_plain() { # MODE: a workload with TERM's default action dies at once -> 143
+    local c ms code
+    c=$(start "$1" "$PLAIN_SLEEP") && wait_log "$c" ready || return 1
+    ms=$(stop_ms "$c" "$STOP_TIMEOUT") || return 1
+    code=$(exit_code "$c")
+    rmc "$c"
+    echo "exit $code, stop -t $STOP_TIMEOUT took $ms ms"
+    [[ $code == 143 ]] && ((ms < 1500))
+}
+
+stop_ignored() { # MODE: TERM ignored -> SIGKILL after the timeout -> 137
+    local c ms code
+    c=$(start "$1" "$IGNORE_TERM") && wait_log "$c" ready || return 1
+    ms=$(stop_ms "$c" "$STOP_TIMEOUT") || return 1
+    code=$(exit_code "$c")
+    rmc "$c"
+    echo "exit $code, stop -t $STOP_TIMEOUT took $ms ms"
+    [[ $code == 137 ]] && ((ms >= STOP_TIMEOUT * 1000 - 200 && ms < STOP_TIMEOUT * 1000 + 2500))
+}
+
+kill_forwarded() { # MODE: HUP, USR1, INT and RTMIN+3 (37) reach the workload's traps
+    local c s n ok=0 got=()
+    c=$(start "$1" 'for s in HUP USR1 INT 37; do trap "echo got $s" $s; done
+        trap "echo got TERM; exit 42" TERM; echo ready; while :; do sleep 1 & wait $!; done') &&
+        wait_log "$c" ready || return 1
+    for s in HUP USR1 INT RTMIN+3; do
+        n=$s
+        [[ $s == RTMIN+3 ]] && n=37
+        podman kill -s "$s" "$c" >/dev/null || { echo "podman kill -s $s failed"; ok=1; continue; }
+        if wait_log "$c" "got $n" 5 >/dev/null; then got+=("$s"); else ok=1; fi
+    done
+    stop_ms "$c" 10 >/dev/null
+    echo "forwarded: ${got[*]:-none}; exit after stop $(exit_code "$c")"
+    rmc "$c"
+    return $ok
+}
+
+kill_default() { # MODE: podman kill (SIGKILL to PID 1) -> 137
+    local c code
+    c=$(start "$1" "$TRAP_TERM") && wait_log "$c" ready || return 1
+    podman kill "$c" >/dev/null || return 1
+    podman wait "$c" >/dev/null
+    code=$(exit_code "$c")
+    rmc "$c"
+    echo "exit $code"
+    [[ $code == 137 ]]
+}
+
+# procs NAME: "pid ppid state comm" of every process in the container.
+procs() {
+    podman exec "$1" sh -c 'for f in /proc/[0-9]*/stat; do read -r l <"$f" 2>/dev/null || continue
+        c=${l#*(}; c=${c%)*}; set -- ${l##*) }; echo "${f//[!0-9]/} $2 $1 $c"; done'
+}
+
+orphan_reaped() { # MODE: an orphan is re-parented to PID 1 and reaped (no Z)
+    local c p end seen=0
+    c=$(start "$1" "$ORPHAN") && wait_log "$c" ready || return 1
+    p=$(procs "$c")
+    # the orphan: a sleep whose parent is PID 1 and that is not PID 1's main child
+    grep -qE '^[0-9]+ 1 [SR] sleep$' <<<"$p" && seen=1
+    end=$(($(now_ms) + 5000))
+    while (($(now_ms) < end)); do
+        p=$(procs "$c")
+        grep -qE '^[0-9]+ [0-9]+ Z ' <<<"$p" || [[ $(grep -c ' sleep$' <<<"$p") -gt 1 ]] || break
+        sleep 0.2
+    done
+    rmc "$c"
+    echo "orphan seen with PPID 1: $seen; after: $(grep -vE ' sh$' <<<"$p" | tr '\n' ';')"
+    ! grep -qE '^[0-9]+ [0-9]+ Z ' <<<"$p" && [[ $(grep -c ' sleep$' <<<"$p") -le 1 ]]
+}
+
+missing_program() { # MODE: a program that does not exist -> 127 from podman wait
+    local c code w
+    N=$((N + 1))
+    c=nit-$$-$N
+    case $1 in
+    init) podman run -d --pull=never --name "$c" "$IMG:test" /no/such/program >/dev/null ;;
+    podinit) podman run -d --pull=never --name "$c" --init --init-path "$BIN" "$IMG:busybox" /no/such/program >/dev/null ;;
+    esac || { echo "podman run failed"; return 1; }
+    w=$(timeout 20 podman wait "$c")
+    code=$(exit_code "$c")
+    echo "podman wait: $w, inspect: $code, log: $(podman logs "$c" 2>&1 | head -1)"
+    rmc "$c"
+    [[ $w == 127 && $code == 127 ]]
+}
+
+missing_in_path() { # a name not found on PATH -> 127
+    local c w
+    N=$((N + 1))
+    c=nit-$$-$N
+    podman run -d --pull=never --name "$c" "$IMG:test" no-such-command >/dev/null || return 1
+    w=$(timeout 20 podman wait "$c")
+    echo "podman wait: $w, log: $(podman logs "$c" 2>&1 | head -1)"
+    rmc "$c"
+    [[ $w == 127 ]]
+}
+
+podman_init() { # `podman run --init --init-path nanoinit`: nanoinit is podman's init
+    local out
+    out=$(podman run --rm --pull=never --init --init-path "$BIN" "$IMG:busybox" \
+        sh -c 'echo "$(readlink /proc/1/exe) $(cat /proc/1/comm) ppid=$PPID"; /proc/1/exe --version') || return 1
+    echo "$out"
+    [[ $out == *"ppid=1"* && $out == *"nanoinit "[0-9]* ]]
+}
+
+cgroups_kept() { # conmon and the container's PID 1 stay in the caller's cgroups
+    local c pid conmon me bad=0
+    c=$(start init "$PLAIN_SLEEP") && wait_log "$c" ready || return 1
+    pid=$(podman inspect "$c" --format '{{.State.Pid}}')
+    conmon=$(podman inspect "$c" --format '{{.State.ConmonPid}}')
+    me=$(sort /proc/self/cgroup)
+    for p in "$pid" "$conmon"; do
+        [[ $(sort "/proc/$p/cgroup") == "$me" ]] || { bad=1; echo "pid $p: $(tr '\n' ' ' <"/proc/$p/cgroup")"; }
+    done
+    grep -q '^NSpid:.*[[:space:]]1$' "/proc/$pid/status" || { bad=1; echo "host pid $pid is not PID 1 inside"; }
+    rmc "$c"
+    echo "PID 1 (host pid $pid) and conmon ($conmon) share the caller's cgroups: $((!bad))"
+    return $bad
+}
+
+NETS_BEFORE=$(ls /sys/class/net)
+host_network() { # no interface appeared on the host
+    local after
+    after=$(ls /sys/class/net)
+    echo "host interfaces: $(echo $after)"
+    [[ $after == "$NETS_BEFORE" ]]
+}
+
+echo "container-test: $("$BIN" --version), podman $(podman version --format '{{.Client.Version}}'), crun $(crun --version | head -1 | awk '{print $3}'), work dir $WORK"
+check "nanoinit is PID 1 (/proc/1/exe, comm, PPID)" pid1
+check "containers stay in the caller's cgroups" cgroups_kept
+check "podman stop -> trap -> exit 42" stop_trap init
+check "podman stop of 'exec sleep' -> 143 at once" stop_plain init
+check "podman stop -t $STOP_TIMEOUT, TERM ignored -> 137" stop_ignored init
+check "podman kill -s HUP/USR1/INT/RTMIN+3 forwarded" kill_forwarded init
+check "podman kill (KILL) -> 137" kill_default init
+check "orphan re-parented to PID 1 and reaped" orphan_reaped init
+check "missing program -> 127 (wait, inspect)" missing_program init
+check "command not on PATH -> 127" missing_in_path
+check "podman --init --init-path: PID 1 is nanoinit" podman_init
+check "--init-path: podman stop -> trap -> exit 42" stop_trap podinit
+check "--init-path: orphan reaped" orphan_reaped podinit
+check "--init-path: missing program -> 127" missing_program podinit
+control "no init: orphan reaped" orphan_reaped none
+control "no init: stop of 'exec sleep' -> 143 at once" stop_plain none
+check "host network unchanged" host_network
+
+if [[ -n "${TIMINGS_MD:-}" ]]; then
+    {
+        echo "| check | result | ms | detail |"
+        echo "|---|---|---:|---|"
+        printf '%s\n' "${TABLE[@]}"
+    } >"$TIMINGS_MD"
+fi
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))
