@@ -146,7 +146,10 @@ impl Init {
     pub fn start_ready(cmd: Command, mode: Mode) -> Init {
         let init = Init::start(cmd, mode);
         let pid = init.pid;
-        poll(DEADLINE, || (status_field(pid, "SigBlk").as_deref() == Some("ffffffffffffffff")).then_some(()));
+        // SIGKILL and SIGSTOP cannot be blocked: the kernel shows fffffffffffbfeff.
+        const UNBLOCKABLE: u64 = 1 << (libc::SIGKILL - 1) | 1 << (libc::SIGSTOP - 1);
+        let all = || status_field(pid, "SigBlk").and_then(|m| u64::from_str_radix(&m, 16).ok()).is_some_and(|m| m | UNBLOCKABLE == u64::MAX);
+        poll(DEADLINE, || (pid < 0 || init.exited() || all()).then_some(()));
         init
     }
 
@@ -158,6 +161,8 @@ impl Init {
 
     /// Sends `sig` to nanoinit from outside (the way `docker kill` does).
     pub fn signal(&self, sig: i32) {
+        // -1 means "exited before its pid was found"; kill(-1) would signal everything.
+        assert!(self.pid > 0, "no init pid to signal");
         unsafe {
             libc::kill(self.pid, sig);
         }
@@ -251,4 +256,319 @@ pub fn descends(pid: i32, root: i32) -> bool {
 /// Whether we are root (the PID-namespace tests need it).
 pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
+}
+
+// ---- Helpers added for tests/core.rs ----
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("nanoinit-{tag}-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&p);
+        fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    /// `self/rel` as a string.
+    pub fn join(&self, rel: &str) -> String {
+        self.0.join(rel).to_string_lossy().into_owned()
+    }
+
+    pub fn path(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes `content` to `path` with permissions `mode` (octal string, e.g. "755").
+/// The file is written by a short-lived `sh`, never through an fd of the test
+/// process: a write fd held here would leak into children other test threads
+/// fork at that moment, and exec of the file would fail with ETXTBSY.
+pub fn write_file(path: &str, content: &str, mode: &str) {
+    use std::io::Write;
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        fs::create_dir_all(dir).expect("create dirs");
+    }
+    let mut c = Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod \"$2\" \"$1\"", "sh", path, mode])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn sh to write a file");
+    c.stdin.take().unwrap().write_all(content.as_bytes()).unwrap();
+    assert!(c.wait().unwrap().success(), "writing {path} failed");
+}
+
+/// Absolute path of `name` found in the test's own PATH (so a Command whose
+/// environment changes PATH can still find it).
+pub fn which(name: &str) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
+    path.split(':').map(|d| std::path::Path::new(d).join(name)).find_map(|p| {
+        let m = fs::metadata(&p).ok()?;
+        (m.is_file() && m.permissions().mode() & 0o111 != 0).then(|| p.to_string_lossy().into_owned())
+    })
+}
+
+/// Like [`command_as`], but `unshare` is named by absolute path, so the
+/// command's environment may be cleared or PATH changed.
+pub fn command_abs(mode: Mode, exe: &str, args: &[&str]) -> Command {
+    let mut c = match mode {
+        Mode::Pid1 => {
+            let mut c = Command::new(which("unshare").expect("unshare not found"));
+            c.args(["--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL", exe]);
+            c
+        }
+        Mode::Subreaper => Command::new(exe),
+    };
+    c.args(args);
+    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.process_group(0);
+    c
+}
+
+/// A `/proc/PID/status` signal mask field (`SigCgt`, `SigBlk`, ...) as a number.
+pub fn sig_mask(pid: i32, field: &str) -> Option<u64> {
+    u64::from_str_radix(&status_field(pid, field)?, 16).ok()
+}
+
+/// Whether `pid` has a handler installed for `sig` (e.g. a shell trap).
+pub fn catches(pid: i32, sig: i32) -> bool {
+    sig_mask(pid, "SigCgt").is_some_and(|m| m & (1u64 << (sig - 1)) != 0)
+}
+
+/// Waits until `pid` catches `sig`; panics after the deadline.
+pub fn wait_catches(pid: i32, sig: i32) {
+    poll(DEADLINE, || catches(pid, sig).then_some(())).unwrap_or_else(|| panic!("pid {pid} never installed a handler for signal {sig}"));
+}
+
+/// Waits until `pid`'s comm is `comm` (e.g. the child has exec'd `sleep`).
+pub fn wait_comm(pid: i32, comm: &str) {
+    poll(DEADLINE, || (proc_file(pid, "comm").trim() == comm).then_some(()))
+        .unwrap_or_else(|| panic!("pid {pid} never became {comm:?} (comm {:?})", proc_file(pid, "comm").trim()));
+}
+
+/// `pid` as its own (innermost) PID namespace sees it: the last `NSpid` entry.
+pub fn ns_pid(pid: i32) -> Option<i32> {
+    status_field(pid, "NSpid")?.split_whitespace().last()?.parse().ok()
+}
+
+/// Open fds of `pid` with their link targets, sorted by number.
+pub fn fds(pid: i32) -> Vec<(i32, String)> {
+    let mut v: Vec<(i32, String)> = fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    let n = e.file_name().to_string_lossy().parse().ok()?;
+                    let t = fs::read_link(e.path()).ok()?.to_string_lossy().into_owned();
+                    Some((n, t))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Every live process whose ancestry includes `root` (zombies included).
+pub fn descendants(root: i32) -> Vec<i32> {
+    fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
+                .filter(|&p| descends(p, root))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Start time of `pid` (field 22 of its stat), to tell it from a later process
+/// that reuses the number.
+pub fn start_time(pid: i32) -> Option<u64> {
+    let stat = proc_file(pid, "stat");
+    let close = stat.rfind(')')?;
+    stat[close + 1..].split_whitespace().nth(19)?.parse().ok()
+}
+
+/// On drop, SIGKILLs every descendant of the pid (if that pid is still the
+/// same process). Declare it after the [`Init`] it guards so it drops first:
+/// in subreaper mode the init's own cleanup kill reaches only its process
+/// group, not the child's, which nanoinit moves to a group of its own.
+pub struct TreeGuard {
+    pid: i32,
+    start: Option<u64>,
+}
+
+impl TreeGuard {
+    pub fn new(pid: i32) -> TreeGuard {
+        TreeGuard { pid, start: start_time(pid) }
+    }
+}
+
+impl Drop for TreeGuard {
+    fn drop(&mut self) {
+        if self.start.is_none() || start_time(self.pid) != self.start {
+            return;
+        }
+        for p in descendants(self.pid) {
+            unsafe {
+                libc::kill(p, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+// ---- Helpers added for tests/storms.rs, hostile.rs, hygiene.rs ----
+
+/// Waits until `path` exists, or panics after `within`.
+pub fn wait_for_file(path: &str, within: Duration) {
+    poll(within, || std::path::Path::new(path).exists().then_some(())).unwrap_or_else(|| panic!("{path} never appeared"));
+}
+
+/// Spins (yielding) until `f` holds, at most `within`; whether it did.
+pub fn spin_until(within: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + within;
+    while !f() {
+        if Instant::now() > end {
+            return false;
+        }
+        thread::yield_now();
+    }
+    true
+}
+
+/// Lines of `text` that start with `prefix`.
+pub fn count_lines(text: &str, prefix: &str) -> usize {
+    text.lines().filter(|l| l.starts_with(prefix)).count()
+}
+
+// ---------------------------------------------------------------- added for tests/dropin.rs
+
+impl Init {
+    /// The process the test started: `unshare` in [`Mode::Pid1`], nanoinit itself otherwise.
+    pub fn outer(&self) -> i32 {
+        self.child.as_ref().map_or(-1, |c| c.id() as i32)
+    }
+
+    /// Whether the started process has ended (without collecting it).
+    pub fn has_exited(&self) -> bool {
+        self.exited()
+    }
+}
+
+/// The fields of `/proc/PID/stat` after the comm: `[0]` is the state (field 3 of
+/// proc(5)), `[1]` ppid, `[2]` pgrp, `[3]` session, `[4]` tty_nr, `[5]` tpgid.
+pub fn stat_fields(pid: i32) -> Vec<String> {
+    let stat = proc_file(pid, "stat");
+    match stat.rfind(')') {
+        Some(close) => stat[close + 1..].split_whitespace().map(str::to_string).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// One numeric field of [`stat_fields`].
+pub fn stat_num(pid: i32, index: usize) -> Option<i64> {
+    stat_fields(pid).get(index)?.parse().ok()
+}
+
+/// The process state letter (`S`, `R`, `T`, `Z`, ...), `None` when gone.
+pub fn state(pid: i32) -> Option<char> {
+    stat_fields(pid).first()?.chars().next()
+}
+
+/// Whether `pid` exists and is not a zombie.
+pub fn alive(pid: i32) -> bool {
+    pid > 0 && !matches!(state(pid), None | Some('Z') | Some('X'))
+}
+
+/// Every process whose ancestry includes `root`.
+pub fn tree(root: i32) -> Vec<i32> {
+    let mut v = Vec::new();
+    for e in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
+        if descends(pid, root) {
+            v.push(pid);
+        }
+    }
+    v
+}
+
+/// The host pid of the process under `root` whose pid in its own namespace is `ns_pid`.
+pub fn host_pid(root: i32, ns_pid: i32) -> Option<i32> {
+    let own = |p: i32| status_field(p, "NSpid").and_then(|v| v.split_whitespace().last()?.parse::<i32>().ok());
+    if own(root) == Some(ns_pid) {
+        return Some(root);
+    }
+    tree(root).into_iter().find(|&p| own(p) == Some(ns_pid))
+}
+
+/// Waits until `sig` is no longer pending for the whole process `pid` (nanoinit
+/// has read it from its signalfd and acted on it). False on timeout.
+pub fn wait_consumed(pid: i32, sig: i32) -> bool {
+    let bit = 1u64 << (sig - 1);
+    poll(DEADLINE, || {
+        let pending = status_field(pid, "ShdPnd").and_then(|v| u64::from_str_radix(&v, 16).ok()).unwrap_or(0);
+        (pending & bit == 0).then_some(())
+    })
+    .is_some()
+}
+
+/// A fresh directory under the temp dir, removed with everything in it on drop.
+pub struct Scratch {
+    pub path: std::path::PathBuf,
+}
+
+impl Scratch {
+    pub fn new(tag: &str) -> Scratch {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("nanoinit-{tag}-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        Scratch { path }
+    }
+
+    /// `self/name` as a string.
+    pub fn file(&self, name: &str) -> String {
+        self.path.join(name).to_string_lossy().into_owned()
+    }
+
+    /// A symlink `self/name` → the nanoinit binary (`tini`, `dumb-init`, ...).
+    pub fn personality(&self, name: &str) -> String {
+        let link = self.file(name);
+        if fs::symlink_metadata(&link).is_err() {
+            std::os::unix::fs::symlink(bin(), &link).unwrap();
+        }
+        link
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+impl Init {
+    /// Whether the started process ends within `d`. It is not collected: call
+    /// [`Init::wait_for`] afterwards either way.
+    pub fn ends_within(&self, d: Duration) -> bool {
+        poll(d, || self.exited().then_some(())).is_some()
+    }
+}
+
+/// Whether `pid` blocks every signal that can be blocked.
+pub fn blocks_all(pid: i32) -> bool {
+    const UNBLOCKABLE: u64 = 1 << (libc::SIGKILL - 1) | 1 << (libc::SIGSTOP - 1);
+    sig_mask(pid, "SigBlk").is_some_and(|m| m | UNBLOCKABLE == u64::MAX)
 }
