@@ -4,6 +4,7 @@
 //! are never taken (tini#55, #132). Precedence: command line, then `NANOINIT_*`,
 //! then the peers' variables (`TINI_*`, `DUMB_INIT_*`), then the personality's defaults.
 
+use crate::bytes;
 use crate::line::Line;
 use crate::num;
 use crate::signals::{self, Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
@@ -33,11 +34,11 @@ pub enum Personality {
 impl Personality {
     /// The personality for an `argv[0]`.
     pub fn from_argv0(argv0: &[u8]) -> Personality {
-        let base = argv0.rsplit(|&b| b == b'/').next().unwrap_or(argv0);
-        match base {
-            b"tini" | b"tini-static" | b"docker-init" => Personality::Tini,
-            b"dumb-init" => Personality::DumbInit,
-            _ => Personality::Nanoinit,
+        let base = bytes::split(argv0, b'/').last().unwrap_or(argv0);
+        match bytes::word_index(b"tini tini-static docker-init dumb-init", base, false) {
+            Some(0..=2) => Personality::Tini,
+            Some(_) => Personality::DumbInit,
+            None => Personality::Nanoinit,
         }
     }
 }
@@ -138,6 +139,7 @@ pub struct Error<'a> {
 
 impl Error<'_> {
     /// Renders the one-line message (without the `nanoinit: ` prefix).
+    #[inline(never)]
     pub fn render<'l>(&self, l: &'l mut Line) -> &'l mut Line {
         let what = match self.kind {
             ErrorKind::UnknownOption => "unknown option ",
@@ -176,47 +178,63 @@ enum Opt {
     Pause,
 }
 
-/// `(option, short, long, takes a value)`.
-const OPTIONS: [(Opt, u8, &str, bool); 16] = [
-    (Opt::Help, b'h', "help", false),
-    (Opt::Version, b'V', "version", false),
-    (Opt::License, b'l', "license", false),
-    (Opt::Verbose, b'v', "verbose", false),
-    (Opt::Subreaper, b's', "subreaper", false),
-    (Opt::Pgroup, b'g', "pgroup", false),
-    (Opt::SingleChild, b'c', "single-child", false),
-    (Opt::Setsid, 0, "setsid", false),
-    (Opt::Rewrite, b'r', "rewrite", true),
-    (Opt::RemapExit, b'e', "remap-exit", true),
-    (Opt::Pdeathsig, b'p', "pdeathsig", true),
-    (Opt::WarnReap, b'w', "warn-reap", false),
-    (Opt::Grace, 0, "grace", true),
-    (Opt::Wait, 0, "wait", false),
-    (Opt::SignalAll, b'a', "signal-all", false),
-    (Opt::Pause, b'P', "pause", false),
+/// Every option, in the order of `LONG` and `SHORT`.
+const ALL: [Opt; 16] = [
+    Opt::Help,
+    Opt::Version,
+    Opt::License,
+    Opt::Verbose,
+    Opt::Subreaper,
+    Opt::Pgroup,
+    Opt::SingleChild,
+    Opt::Setsid,
+    Opt::Rewrite,
+    Opt::RemapExit,
+    Opt::Pdeathsig,
+    Opt::WarnReap,
+    Opt::Grace,
+    Opt::Wait,
+    Opt::SignalAll,
+    Opt::Pause,
 ];
+/// Long names in `ALL` order, space-separated (one string, not a pointer table).
+const LONG: &[u8] = b"help version license verbose subreaper pgroup single-child setsid rewrite \
+remap-exit pdeathsig warn-reap grace wait signal-all pause";
+/// Short letters in `ALL` order; a space means none.
+const SHORT: &[u8; 16] = b"hVlvsgc repwa  P";
 
-/// Environment variables: `(name, option it sets)`. Later entries win, so the
-/// peers' variables come first and `NANOINIT_*` last.
-const ENV_VARS: [(&str, Opt); 17] = [
-    ("TINI_SUBREAPER", Opt::Subreaper),
-    ("TINI_KILL_PROCESS_GROUP", Opt::Pgroup),
-    ("TINI_VERBOSITY", Opt::Verbose),
-    ("DUMB_INIT_SETSID", Opt::Setsid),
-    ("DUMB_INIT_DEBUG", Opt::Help), // a boolean that means "debug verbosity"
-    ("NANOINIT_VERBOSITY", Opt::Verbose),
-    ("NANOINIT_SUBREAPER", Opt::Subreaper),
-    ("NANOINIT_PGROUP", Opt::Pgroup),
-    ("NANOINIT_SINGLE_CHILD", Opt::SingleChild),
-    ("NANOINIT_SETSID", Opt::Setsid),
-    ("NANOINIT_REWRITE", Opt::Rewrite),
-    ("NANOINIT_REMAP_EXIT", Opt::RemapExit),
-    ("NANOINIT_PDEATHSIG", Opt::Pdeathsig),
-    ("NANOINIT_WARN_REAP", Opt::WarnReap),
-    ("NANOINIT_GRACE", Opt::Grace),
-    ("NANOINIT_WAIT", Opt::Wait),
-    ("NANOINIT_SIGNAL_ALL", Opt::SignalAll),
-];
+/// The peers' environment variables and `NANOINIT_VERBOSITY`, in `ENV_OPTS`
+/// order; every other option is `NANOINIT_<LONG_NAME>` (`-` as `_`).
+/// `DUMB_INIT_DEBUG` is a boolean meaning "debug verbosity"; it maps to
+/// `Help`, which no variable can mean otherwise.
+const ENV_NAMES: &[u8] = b"TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID \
+DUMB_INIT_DEBUG NANOINIT_VERBOSITY";
+const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Setsid, Opt::Help, Opt::Verbose];
+/// Longest `NANOINIT_*` suffix worth comparing (`SINGLE_CHILD`, `REMAP_EXIT`, …).
+const ENV_SUFFIX_MAX: usize = 16;
+
+/// The option `NANOINIT_<SUFFIX>` sets, if any (not help, version or license).
+fn nanoinit_env(name: &[u8]) -> Option<Opt> {
+    let suffix = bytes::strip(name, b"NANOINIT_")?;
+    let mut long = [0u8; ENV_SUFFIX_MAX];
+    let long = long.get_mut(..suffix.len())?;
+    for (d, &s) in long.iter_mut().zip(suffix) {
+        *d = if s == b'_' { b'-' } else { s.to_ascii_lowercase() };
+    }
+    lookup(LONG, &ALL, long).filter(|o| !matches!(o, Opt::Help | Opt::Version | Opt::License))
+}
+
+impl Opt {
+    /// Whether the option takes a value.
+    fn takes_value(self) -> bool {
+        matches!(self, Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace)
+    }
+}
+
+/// The entry of `opts` whose word in `names` is `name`.
+fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
+    opts.get(bytes::word_index(names, name, false)?).copied()
+}
 
 /// Accumulated choices before the personality's defaults fill the gaps.
 struct Draft {
@@ -236,11 +254,9 @@ struct Draft {
 
 /// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
 fn parse_bool(v: &[u8]) -> Option<bool> {
-    const ON: [&str; 4] = ["1", "true", "yes", "on"];
-    const OFF: [&str; 5] = ["", "0", "false", "no", "off"];
-    if ON.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+    if bytes::word_index(b"1 true yes on", v, true).is_some() {
         Some(true)
-    } else if OFF.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+    } else if v.is_empty() || bytes::word_index(b"0 false no off", v, true).is_some() {
         Some(false)
     } else {
         None
@@ -249,9 +265,9 @@ fn parse_bool(v: &[u8]) -> Option<bool> {
 
 /// Parses `S:R` (signal S forwarded as R; R = 0 drops S).
 fn parse_rewrite(v: &[u8]) -> Option<(u8, u8)> {
-    let colon = v.iter().position(|&b| b == b':')?;
-    let from = signals::parse(v.get(..colon)?, false).ok()?;
-    let to = signals::parse(v.get(colon + 1..)?, true).ok()?;
+    let (from, to) = bytes::cut(v, b':')?;
+    let from = signals::parse(from, false).ok()?;
+    let to = signals::parse(to, true).ok()?;
     Some((from, to))
 }
 
@@ -291,13 +307,13 @@ impl Draft {
             Opt::SignalAll => self.signal_all = on,
             Opt::Pause => self.pause = on,
             Opt::Rewrite => {
-                for rule in value.split(|&b| b == b',') {
+                for rule in bytes::split(value, b',') {
                     let (from, to) = parse_rewrite(rule)?;
                     self.rewrite.set(from, to);
                 }
             }
             Opt::RemapExit => {
-                for code in value.split(|&b| b == b',') {
+                for code in bytes::split(value, b',') {
                     self.remap.insert(u8::try_from(num::parse_u32(code)?).ok()?);
                 }
             }
@@ -308,8 +324,9 @@ impl Draft {
     }
 
     /// Applies one environment variable, if it is one of ours.
+    #[inline(never)]
     fn apply_env<'a>(&mut self, name: &'a [u8], value: &'a [u8], personality_debug: &mut bool) -> Result<(), Error<'a>> {
-        let Some(&(_, opt)) = ENV_VARS.iter().find(|(n, _)| n.as_bytes() == name) else {
+        let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
             return Ok(());
         };
         let bad = Error { kind: ErrorKind::BadValue, dash: "", name, value };
@@ -329,6 +346,7 @@ impl Draft {
         Ok(())
     }
 
+    #[inline(never)]
     fn finish(self, personality: Personality, program: Option<usize>, debug: bool) -> Config {
         let dumb = personality == Personality::DumbInit;
         let setsid = self.setsid.unwrap_or(dumb);
@@ -381,73 +399,61 @@ impl Draft {
     }
 }
 
-/// Splits `NAME=VALUE`.
-fn split_env(entry: &[u8]) -> Option<(&[u8], &[u8])> {
-    let eq = entry.iter().position(|&b| b == b'=')?;
-    Some((entry.get(..eq)?, entry.get(eq + 1..)?))
-}
-
 /// Parses `argv` (all of it, `argv[0]` included) and the environment.
-#[inline(never)]
 pub fn parse<'a, A, E>(argv: A, env: E) -> Result<Action, Error<'a>>
 where
     A: IntoIterator<Item = &'a [u8]>,
     E: IntoIterator<Item = &'a [u8]>,
+    E::IntoIter: Clone,
 {
     let mut args = argv.into_iter();
     let personality = Personality::from_argv0(args.next().unwrap_or(b""));
     let mut d = Draft::new();
     let mut debug = false;
-    for entry in env {
-        if let Some((name, value)) = split_env(entry) {
-            d.apply_env(name, value, &mut debug)?;
+    let env = env.into_iter();
+    // The peers' variables first, so that `NANOINIT_*` ones win.
+    for nanoinit_pass in [false, true] {
+        for entry in env.clone() {
+            let Some((name, value)) = bytes::cut(entry, b'=') else { continue };
+            if bytes::strip(name, b"NANOINIT_").is_some() == nanoinit_pass {
+                d.apply_env(name, value, &mut debug)?;
+            }
         }
     }
-
-    let mut program = None;
+    // Every error leaves through `err`, filled in where it is found.
+    let mut err = Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" };
     let mut index = 0usize;
-    while let Some(arg) = args.next() {
+    let program = 'args: loop {
+        let Some(arg) = args.next() else { break None };
         index += 1;
-        let (dash, body) = match arg {
-            [b'-', b'-'] => {
-                program = args.next().map(|p| (index + 1, p));
-                break;
-            }
-            [b'-', b'-', rest @ ..] => ("--", rest),
-            [b'-', rest @ ..] if !rest.is_empty() => ("-", rest),
-            _ => {
-                program = Some((index, arg));
-                break;
-            }
+        let (dash, mut rest) = match arg {
+            b"--" => break args.next().map(|p| (index + 1, p)),
+            [b'-', b'-', r @ ..] => ("--", r),
+            [b'-', r @ ..] if !r.is_empty() => ("-", r),
+            _ => break Some((index, arg)),
         };
-        // Each option in a cluster like `-vvg` or `-e143`, or the one `--long[=value]`.
-        let mut rest = body;
-        while let Some(&c) = rest.first() {
-            let (name, opt, takes, inline) = if dash == "--" {
-                let (name, inline) = match rest.iter().position(|&b| b == b'=') {
-                    Some(eq) => (rest.get(..eq).unwrap_or(rest), rest.get(eq + 1..)),
+        err.dash = dash;
+        // One `--long[=value]`, or each letter of a cluster like `-vvg` / `-e143`.
+        while let Some((&c, tail)) = rest.split_first() {
+            let (opt, inline) = if dash == "--" {
+                let (name, inline) = match bytes::cut(rest, b'=') {
+                    Some((n, v)) => (n, Some(v)),
                     None => (rest, None),
                 };
+                err.name = name;
                 rest = &[];
-                let found = OPTIONS.iter().find(|o| o.2.as_bytes() == name);
-                let Some(&(opt, _, _, takes)) = found else {
-                    return Err(Error { kind: ErrorKind::UnknownOption, dash, name, value: b"" });
-                };
-                if !takes {
-                    if let Some(v) = inline {
-                        return Err(Error { kind: ErrorKind::UnexpectedValue, dash, name, value: v });
-                    }
-                }
-                (name, opt, takes, inline)
+                (lookup(LONG, &ALL, name), inline)
             } else {
-                let name = rest.get(..1).unwrap_or(rest);
-                rest = rest.get(1..).unwrap_or(&[]);
-                let found = OPTIONS.iter().find(|o| o.1 == c && c != 0);
-                let Some(&(opt, _, _, takes)) = found else {
-                    return Err(Error { kind: ErrorKind::UnknownOption, dash, name, value: b"" });
-                };
-                let inline = if takes && !rest.is_empty() { Some(core::mem::take(&mut rest)) } else { None };
-                (name, opt, takes, inline)
+                err.name = rest.get(..1).unwrap_or(rest);
+                rest = tail;
+                let i = SHORT.iter().position(|&s| s == c && c != b' ');
+                let opt = i.and_then(|i| ALL.get(i)).copied();
+                let takes = opt.is_some_and(Opt::takes_value);
+                (opt, (takes && !rest.is_empty()).then(|| core::mem::take(&mut rest)))
+            };
+            let Some(opt) = opt else {
+                err.kind = ErrorKind::UnknownOption;
+                break 'args None;
             };
             match opt {
                 Opt::Help => return Ok(Action::Help),
@@ -455,21 +461,37 @@ where
                 Opt::License => return Ok(Action::License),
                 _ => {}
             }
-            let value = match (takes, inline) {
-                (false, _) => &b""[..],
+            let value = match (opt.takes_value(), inline) {
                 (true, Some(v)) => v,
                 (true, None) => {
                     index += 1;
-                    args.next().ok_or(Error { kind: ErrorKind::MissingValue, dash, name, value: b"" })?
+                    let Some(v) = args.next() else {
+                        err.kind = ErrorKind::MissingValue;
+                        break 'args None;
+                    };
+                    v
                 }
+                (false, Some(v)) => {
+                    err.kind = ErrorKind::UnexpectedValue;
+                    err.value = v;
+                    break 'args None;
+                }
+                (false, None) => b"",
             };
-            d.apply(opt, true, value).ok_or(Error { kind: ErrorKind::BadValue, dash, name, value })?;
+            if d.apply(opt, true, value).is_none() {
+                err.kind = ErrorKind::BadValue;
+                err.value = value;
+                break 'args None;
+            }
         }
-    }
-
+    };
     match program {
-        Some((_, name)) if d.pause => Err(Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" }),
-        None if !d.pause => Err(Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" }),
-        _ => Ok(Action::Run(d.finish(personality, program.map(|(i, _)| i), debug))),
+        _ if err.kind != ErrorKind::NoProgram => {}
+        Some((_, name)) if d.pause => {
+            err = Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" };
+        }
+        None if !d.pause => err.dash = "",
+        _ => return Ok(Action::Run(d.finish(personality, program.map(|(i, _)| i), debug))),
     }
+    Err(err)
 }

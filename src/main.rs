@@ -21,7 +21,7 @@ use nanoinit::text;
 use rustix::fd::AsRawFd;
 use rustix::process::{self, Pid};
 
-use crate::log::{Bytes, Level, Log, Num, Str};
+use crate::log::{Level, Log};
 use crate::spawn::SpawnError;
 use crate::sys::StartupArgs;
 
@@ -56,7 +56,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
     };
     let log = Log::new(cfg.verbosity);
     if !blocked {
-        log.say(Level::Error, &[Str("unable to block signals")], None);
+        log.say(Level::Error, "unable to block signals", [0, 0]);
         return EXIT_INTERNAL;
     }
     // Inherited SIG_IGN must not reach the child, and an ignored SIGCHLD would
@@ -68,13 +68,13 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
     }
     if cfg.pdeathsig != 0 {
         if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
-            log.failed(Level::Warn, "set the parent-death signal", e);
+            log.failed(Level::Warn, "unable to set the parent-death signal", e);
         }
     }
     let sfd = match sys::signalfd_all() {
         Ok(fd) => fd,
         Err(e) => {
-            log.failed(Level::Error, "create a signalfd", e);
+            log.failed(Level::Error, "unable to create a signalfd", e);
             return EXIT_INTERNAL;
         }
     };
@@ -90,7 +90,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
                 Ok(pid) => Some(pid),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");
-                    log.say(Level::Error, &[Str("cannot run '"), Bytes(prog), Str("'")], Some(e));
+                    log.emit(Level::Error, "cannot run '\x03'", [0, 0], prog, e.0);
                     return exec_failure_code(e.0);
                 }
                 Err(SpawnError::Sys(what, e)) => {
@@ -101,7 +101,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
         }
     };
     let main_pid = main.map_or(0, |p| p.as_raw_pid() as u32);
-    log.say(Level::Debug, &[Str("pid "), Num(me.as_raw_pid() as u32), Str(", main child "), Num(main_pid)], None);
+    log.say(Level::Debug, "pid \x01, main child \x01", [me.as_raw_pid() as u32, main_pid]);
 
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
@@ -116,17 +116,19 @@ fn print(s: &str) -> u8 {
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
+#[inline(never)]
 fn become_subreaper(log: Log, me: Pid) {
     let set = process::set_child_subreaper(Some(me));
     match (set, process::child_subreaper()) {
         (Ok(()), Ok(Some(_))) => {}
-        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "become a child subreaper; orphans will not be reaped", e),
-        (Ok(()), Ok(None)) => log.say(Level::Warn, &[Str("child subreaper did not stick; orphans will not be reaped")], None),
+        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "unable to become a child subreaper; orphans will not be reaped", e),
+        (Ok(()), Ok(None)) => log.say(Level::Warn, "child subreaper did not stick; orphans will not be reaped", [0, 0]),
     }
 }
 
 /// setsid mode: give up fd 0's tty so the child can make it its controlling tty.
 /// Returns the signals the kernel sends us for it (when we led the session).
+#[inline(never)]
 fn release_tty(me: Pid) -> SigSet {
     let stdin = sys::stdin();
     if !rustix::termios::isatty(stdin) {
@@ -143,15 +145,16 @@ fn release_tty(me: Pid) -> SigSet {
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
+#[inline(never)]
 fn let_go_of_resources(log: Log, _cfg: &Config, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
-        log.failed(Level::Warn, "chdir to /", e);
+        log.failed(Level::Warn, "unable to chdir to /", e);
     }
     const FIRST: u32 = 3;
     let keep = keep as u32;
     let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
     if let Err(e) = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX)) {
-        log.failed(Level::Debug, "close inherited fds", e);
+        log.failed(Level::Debug, "unable to close inherited fds", e);
     }
 }
 

@@ -22,10 +22,11 @@ pub enum SpawnError {
 /// The caller has blocked every signal and reset every disposition to SIG_DFL,
 /// so the child inherits default dispositions and nothing arrives before it
 /// chooses its own mask.
+#[inline(never)]
 pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
-    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("pipe", e.into()))?;
+    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("unable to create a pipe", e.into()))?;
     let child_argv = argv.tail(program);
-    match sys::fork().map_err(|e| SpawnError::Sys("clone", e))? {
+    match sys::fork().map_err(|e| SpawnError::Sys("unable to clone", e))? {
         Forked::Child => {
             let err = child(cfg.session, child_argv, envp);
             let _ = rustix::io::write(sys::borrow(&write_end), &err.0.to_ne_bytes());
@@ -55,6 +56,7 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
 
 /// In the new process: its session or group, the tty, an empty mask, execve.
 /// Only async-signal-safe syscalls run here; it returns the exec error.
+#[inline(never)]
 fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
     let stdin = sys::stdin();
     match session {
@@ -81,6 +83,7 @@ fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
 
 /// execvp's search: a name with `/` as is, else each PATH entry in turn.
 /// ENOENT-like errors go on to the next entry; EACCES is remembered.
+#[inline(never)]
 fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
     let mut buf = [0u8; PATH_BUF];
     if prog.is_empty() {
@@ -92,7 +95,7 @@ fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
             None => Error(libc::ENAMETOOLONG),
         };
     }
-    let path_var = envp.iter().find_map(|e| e.strip_prefix(b"PATH=")).unwrap_or(path::DEFAULT_PATH);
+    let path_var = envp.iter().find_map(|e| nanoinit::bytes::strip(e, b"PATH=")).unwrap_or(path::DEFAULT_PATH);
     let mut seen_eacces = false;
     for dir in path::dirs(path_var) {
         let Some(candidate) = path::join(dir, prog, &mut buf) else {

@@ -28,7 +28,7 @@ pub fn exec_failure_code(errno: i32) -> u8 {
 /// The comm may hold spaces and parentheses, so the last `)` ends it.
 pub fn stat_ppid(stat: &[u8]) -> Option<u32> {
     let close = stat.iter().rposition(|&b| b == b')')?;
-    let mut fields = stat.get(close + 1..)?.split(|&b| b == b' ').filter(|f| !f.is_empty());
+    let mut fields = crate::bytes::split(stat.get(close + 1..)?, b' ').filter(|f| !f.is_empty());
     let _state = fields.next()?;
     crate::num::parse_u32(fields.next()?)
 }
@@ -45,7 +45,7 @@ pub fn dirent_names(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
         let rec = rest.get(..reclen).filter(|_| reclen > NAME_AT)?;
         rest = rest.get(reclen..)?;
         let name = rec.get(NAME_AT..)?;
-        Some(name.split(|&b| b == 0).next().unwrap_or(name))
+        crate::bytes::split(name, 0).next()
     })
 }
 

@@ -2,6 +2,7 @@
 //! as a subreaper (never anything outside our own tree).
 
 use nanoinit::num::{fmt_u32, U32_DIGITS};
+use nanoinit::path::append;
 use rustix::process::Pid;
 
 use crate::sys::{self, Error};
@@ -17,6 +18,7 @@ const MAX_DEPTH: usize = 4096;
 const STAT_PATH: usize = 6 + U32_DIGITS + 5 + 1;
 
 /// Sends `sig` to every descendant of nanoinit (`me`). Returns how many got it.
+#[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
     if me == Pid::INIT {
         // Every process of the namespace is ours; the kernel skips PID 1 itself.
@@ -26,7 +28,7 @@ pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
             Err(e) => Err(e),
         };
     }
-    let dir = sys::open_readonly(c"/proc", libc::O_DIRECTORY)?;
+    let dir = sys::open_readonly(b"/proc\0", libc::O_DIRECTORY)?;
     let mut buf = [0u8; DIRENT_BUF];
     let mut sent = 0;
     loop {
@@ -45,6 +47,7 @@ pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
 }
 
 /// Whether `me` is an ancestor of `pid`, following ppids through /proc.
+#[inline(never)]
 fn descends_from(pid: Pid, me: Pid) -> bool {
     let mut cur = pid.as_raw_pid() as u32;
     for _ in 0..MAX_DEPTH {
@@ -58,17 +61,15 @@ fn descends_from(pid: Pid, me: Pid) -> bool {
 }
 
 /// The parent pid of `pid`, from `/proc/PID/stat`.
+#[inline(never)]
 fn parent_of(pid: u32) -> Option<u32> {
     let mut path = [0u8; STAT_PATH];
     let mut digits = [0u8; U32_DIGITS];
-    let parts = b"/proc/".iter().chain(fmt_u32(pid, &mut digits).iter()).chain(b"/stat\0");
     let mut len = 0;
-    for (slot, &b) in path.iter_mut().zip(parts) {
-        *slot = b;
-        len += 1;
+    for part in [&b"/proc/"[..], fmt_u32(pid, &mut digits), b"/stat\0"] {
+        len = append(&mut path, len, part)?;
     }
-    let name = core::ffi::CStr::from_bytes_with_nul(path.get(..len)?).ok()?;
-    let fd = sys::open_readonly(name, 0).ok()?;
+    let fd = sys::open_readonly(path.get(..len)?, 0).ok()?;
     let mut stat = [0u8; STAT_BUF];
     let n = rustix::io::read(sys::borrow(&fd), &mut stat).ok()?;
     nanoinit::status::stat_ppid(stat.get(..n)?)

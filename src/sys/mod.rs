@@ -150,11 +150,14 @@ pub fn getdents(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 
 /// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | extra)`. Not rustix's `open`,
 /// whose fd conversion keeps an assert (a panic path) in the binary.
-pub fn open_readonly(path: &CStr, extra: i32) -> Result<OwnedFd> {
+pub fn open_readonly(path_with_nul: &[u8], extra: i32) -> Result<OwnedFd> {
+    if path_with_nul.last() != Some(&0) {
+        return Err(Error(libc::EINVAL));
+    }
     let flags = libc::O_RDONLY | libc::O_CLOEXEC | extra;
-    // SAFETY: `path` is NUL-terminated and lives across the call.
+    // SAFETY: the path is NUL-terminated (checked above) and lives across the call.
     owned(check(unsafe {
-        syscall5(libc::SYS_openat as usize, libc::AT_FDCWD as usize, path.as_ptr() as usize, flags as usize, 0, 0)
+        syscall5(libc::SYS_openat as usize, libc::AT_FDCWD as usize, path_with_nul.as_ptr() as usize, flags as usize, 0, 0)
     })?)
 }
 
