@@ -92,6 +92,120 @@ pub struct Config {
     pub wait_all: bool,
     /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's setsid job control).
     pub job_control: bool,
+    /// Pause mode: no program; reap; exit 0 on TERM or INT.
+    pub pause: bool,
+}
+
+impl Config {
+    /// A personality's defaults, before any option or variable.
+    pub fn defaults(personality: Personality) -> Config {
+        let mut c = Config {
+            personality,
+            program: None,
+            verbosity: DEFAULT_VERBOSITY,
+            session: Session::Group,
+            target: Target::Child,
+            rewrite: Rewrite::default(),
+            remap: RemapSet::default(),
+            pdeathsig: 0,
+            warn_reap: false,
+            grace_ms: if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 },
+            wait_all: false,
+            job_control: false,
+            pause: false,
+        };
+        c.set_setsid(personality == Personality::DumbInit);
+        c
+    }
+
+    /// setsid mode on or off, with what comes with it.
+    fn set_setsid(&mut self, on: bool) {
+        self.job_control = on;
+        self.session = match on {
+            true => Session::Session,
+            false if self.personality == Personality::DumbInit => Session::Inherit,
+            false => Session::Group,
+        };
+        if self.target != Target::All {
+            self.target = if on { Target::Group } else { Target::Child };
+        }
+        for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
+            // In setsid mode the child's session is orphaned from any job
+            // control, so default stop signals would be ignored; SIGSTOP cannot
+            // be (dumb-init's rule). tini never forwards TTIN/TTOU.
+            let to = match on {
+                true => SIGSTOP,
+                false if s != SIGTSTP && self.personality == Personality::Tini => 0,
+                false => s,
+            };
+            self.rewrite.set_default(s, to);
+        }
+    }
+
+    /// Applies a flag (`on`) or a valued option (`value`). `None` = bad value.
+    fn apply(&mut self, opt: Opt, on: bool, value: &[u8]) -> Option<()> {
+        match opt {
+            Opt::Help | Opt::Version | Opt::License | Opt::Subreaper | Opt::Verbose => {}
+            Opt::Pgroup => {
+                self.target = if on { Target::Group } else { Target::Child };
+                if on && self.session == Session::Inherit {
+                    self.session = Session::Group;
+                }
+            }
+            Opt::SingleChild => {
+                if on {
+                    self.set_setsid(false);
+                    self.session = Session::Inherit;
+                    self.target = Target::Child;
+                }
+            }
+            Opt::Setsid => self.set_setsid(on),
+            Opt::SignalAll => {
+                self.target = match on {
+                    true => Target::All,
+                    false if self.session == Session::Session => Target::Group,
+                    false => Target::Child,
+                }
+            }
+            Opt::WarnReap => self.warn_reap = on,
+            Opt::Wait => self.wait_all = on,
+            Opt::Pause => self.pause = on,
+            Opt::Rewrite => {
+                for rule in bytes::split(value, b',') {
+                    let (from, to) = bytes::cut(rule, b':')?;
+                    let from = signals::parse(from, false).ok()?;
+                    self.rewrite.set(from, signals::parse(to, true).ok()?);
+                }
+            }
+            Opt::RemapExit => {
+                for code in bytes::split(value, b',') {
+                    self.remap.insert(u8::try_from(num::parse_u32(code)?).ok()?);
+                }
+            }
+            Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
+            Opt::Grace => self.grace_ms = num::parse_seconds_ms(value)?,
+        }
+        Some(())
+    }
+
+    /// Applies one environment variable, if it is one of ours. `None` = bad value.
+    fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
+        let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
+            return Some(());
+        };
+        match opt {
+            Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
+            // DUMB_INIT_DEBUG
+            Opt::Help => {
+                if parse_bool(value)? {
+                    self.verbosity = DEBUG_VERBOSITY;
+                }
+            }
+            o if o.takes_value() => self.apply(o, true, value)?,
+            o => self.apply(o, parse_bool(value)?, value)?,
+        }
+        Some(())
+    }
 }
 
 /// What the command line asks for.
@@ -236,22 +350,6 @@ fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
     opts.get(bytes::word_index(names, name, false)?).copied()
 }
 
-/// Accumulated choices before the personality's defaults fill the gaps.
-struct Draft {
-    verbosity: Option<u8>,
-    verbose_flags: u8,
-    setsid: Option<bool>,
-    pgroup: Option<bool>,
-    signal_all: bool,
-    rewrite: Rewrite,
-    remap: RemapSet,
-    pdeathsig: u8,
-    warn_reap: bool,
-    grace_ms: Option<u32>,
-    wait_all: bool,
-    pause: bool,
-}
-
 /// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
 fn parse_bool(v: &[u8]) -> Option<bool> {
     if bytes::word_index(b"1 true yes on", v, true).is_some() {
@@ -260,142 +358,6 @@ fn parse_bool(v: &[u8]) -> Option<bool> {
         Some(false)
     } else {
         None
-    }
-}
-
-/// Parses `S:R` (signal S forwarded as R; R = 0 drops S).
-fn parse_rewrite(v: &[u8]) -> Option<(u8, u8)> {
-    let (from, to) = bytes::cut(v, b':')?;
-    let from = signals::parse(from, false).ok()?;
-    let to = signals::parse(to, true).ok()?;
-    Some((from, to))
-}
-
-impl Draft {
-    fn new() -> Draft {
-        Draft {
-            verbosity: None,
-            verbose_flags: 0,
-            setsid: None,
-            pgroup: None,
-            signal_all: false,
-            rewrite: Rewrite::default(),
-            remap: RemapSet::default(),
-            pdeathsig: 0,
-            warn_reap: false,
-            grace_ms: None,
-            wait_all: false,
-            pause: false,
-        }
-    }
-
-    /// Applies a flag (`on`) or a valued option (`value`). `None` = bad value.
-    fn apply(&mut self, opt: Opt, on: bool, value: &[u8]) -> Option<()> {
-        match opt {
-            Opt::Help | Opt::Version | Opt::License | Opt::Subreaper => {}
-            Opt::Verbose => self.verbose_flags = self.verbose_flags.saturating_add(1),
-            Opt::Pgroup => self.pgroup = Some(on),
-            Opt::SingleChild => {
-                if on {
-                    self.setsid = Some(false);
-                    self.pgroup = Some(false);
-                }
-            }
-            Opt::Setsid => self.setsid = Some(on),
-            Opt::WarnReap => self.warn_reap = on,
-            Opt::Wait => self.wait_all = on,
-            Opt::SignalAll => self.signal_all = on,
-            Opt::Pause => self.pause = on,
-            Opt::Rewrite => {
-                for rule in bytes::split(value, b',') {
-                    let (from, to) = parse_rewrite(rule)?;
-                    self.rewrite.set(from, to);
-                }
-            }
-            Opt::RemapExit => {
-                for code in bytes::split(value, b',') {
-                    self.remap.insert(u8::try_from(num::parse_u32(code)?).ok()?);
-                }
-            }
-            Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
-            Opt::Grace => self.grace_ms = Some(num::parse_seconds_ms(value)?),
-        }
-        Some(())
-    }
-
-    /// Applies one environment variable, if it is one of ours.
-    #[inline(never)]
-    fn apply_env<'a>(&mut self, name: &'a [u8], value: &'a [u8], personality_debug: &mut bool) -> Result<(), Error<'a>> {
-        let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
-            return Ok(());
-        };
-        let bad = Error { kind: ErrorKind::BadValue, dash: "", name, value };
-        match opt {
-            Opt::Verbose => {
-                let v = num::parse_u32(value).ok_or(bad)?;
-                self.verbosity = Some(v.min(u32::from(MAX_VERBOSITY)) as u8);
-            }
-            Opt::Help => {
-                if parse_bool(value).ok_or(bad)? {
-                    *personality_debug = true;
-                }
-            }
-            Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace => self.apply(opt, true, value).ok_or(bad)?,
-            _ => self.apply(opt, parse_bool(value).ok_or(bad)?, value).ok_or(bad)?,
-        }
-        Ok(())
-    }
-
-    #[inline(never)]
-    fn finish(self, personality: Personality, program: Option<usize>, debug: bool) -> Config {
-        let dumb = personality == Personality::DumbInit;
-        let setsid = self.setsid.unwrap_or(dumb);
-        let mut target = match self.pgroup.unwrap_or(setsid) {
-            true => Target::Group,
-            false => Target::Child,
-        };
-        let session = match (setsid, target) {
-            (true, _) => Session::Session,
-            (false, Target::Group) => Session::Group,
-            _ if dumb => Session::Inherit,
-            _ => Session::Group,
-        };
-        if self.signal_all {
-            target = Target::All;
-        }
-        let mut rewrite = self.rewrite;
-        if setsid {
-            // The child's session is orphaned from any job control, so default
-            // stop signals would be ignored; SIGSTOP cannot be (dumb-init's rule).
-            for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
-                rewrite.set_default(s, SIGSTOP);
-            }
-        } else if personality == Personality::Tini {
-            // tini ignores these itself and never forwards them.
-            rewrite.set_default(SIGTTIN, 0);
-            rewrite.set_default(SIGTTOU, 0);
-        }
-        let verbosity = match (self.verbose_flags, self.verbosity) {
-            (0, Some(v)) => v,
-            (0, None) if debug => DEBUG_VERBOSITY,
-            (0, None) => DEFAULT_VERBOSITY,
-            (n, _) => DEFAULT_VERBOSITY.saturating_add(n).min(MAX_VERBOSITY),
-        };
-        let default_grace = if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 };
-        Config {
-            personality,
-            program: if self.pause { None } else { program },
-            verbosity,
-            session,
-            target,
-            rewrite,
-            remap: self.remap,
-            pdeathsig: self.pdeathsig,
-            warn_reap: self.warn_reap,
-            grace_ms: self.grace_ms.unwrap_or(default_grace),
-            wait_all: self.wait_all,
-            job_control: setsid,
-        }
     }
 }
 
@@ -408,18 +370,18 @@ where
 {
     let mut args = argv.into_iter();
     let personality = Personality::from_argv0(args.next().unwrap_or(b""));
-    let mut d = Draft::new();
-    let mut debug = false;
+    let mut cfg = Config::defaults(personality);
     let env = env.into_iter();
     // The peers' variables first, so that `NANOINIT_*` ones win.
     for nanoinit_pass in [false, true] {
         for entry in env.clone() {
             let Some((name, value)) = bytes::cut(entry, b'=') else { continue };
-            if bytes::strip(name, b"NANOINIT_").is_some() == nanoinit_pass {
-                d.apply_env(name, value, &mut debug)?;
+            if bytes::strip(name, b"NANOINIT_").is_some() == nanoinit_pass && cfg.apply_env(name, value).is_none() {
+                return Err(Error { kind: ErrorKind::BadValue, dash: "", name, value });
             }
         }
     }
+    let mut verbose_flags = 0u8;
     // Every error leaves through `err`, filled in where it is found.
     let mut err = Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" };
     let mut index = 0usize;
@@ -478,20 +440,29 @@ where
                 }
                 (false, None) => b"",
             };
-            if d.apply(opt, true, value).is_none() {
+            if opt == Opt::Verbose {
+                verbose_flags = verbose_flags.saturating_add(1);
+            }
+            if cfg.apply(opt, true, value).is_none() {
                 err.kind = ErrorKind::BadValue;
                 err.value = value;
                 break 'args None;
             }
         }
     };
+    if verbose_flags > 0 {
+        cfg.verbosity = DEFAULT_VERBOSITY.saturating_add(verbose_flags).min(MAX_VERBOSITY);
+    }
     match program {
         _ if err.kind != ErrorKind::NoProgram => {}
-        Some((_, name)) if d.pause => {
+        Some((_, name)) if cfg.pause => {
             err = Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" };
         }
-        None if !d.pause => err.dash = "",
-        _ => return Ok(Action::Run(d.finish(personality, program.map(|(i, _)| i), debug))),
+        None if !cfg.pause => err.dash = "",
+        _ => {
+            cfg.program = program.map(|(i, _)| i);
+            return Ok(Action::Run(cfg));
+        }
     }
     Err(err)
 }

@@ -86,26 +86,24 @@ fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
 #[inline(never)]
 fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
     let mut buf = [0u8; PATH_BUF];
-    if prog.is_empty() {
-        return Error(libc::ENOENT);
-    }
-    if path::is_explicit(prog) {
-        return match path::join(b"", prog, &mut buf) {
-            Some(p) => sys::execve(p, argv, envp),
-            None => Error(libc::ENAMETOOLONG),
-        };
-    }
-    let path_var = envp.iter().find_map(|e| nanoinit::bytes::strip(e, b"PATH=")).unwrap_or(path::DEFAULT_PATH);
-    let mut seen_eacces = false;
-    for dir in path::dirs(path_var) {
-        let Some(candidate) = path::join(dir, prog, &mut buf) else {
+    let explicit = path::is_explicit(prog);
+    // A name with `/` is tried as is: a search path of one empty entry.
+    let search = match envp.iter().find_map(|e| nanoinit::bytes::strip(e, b"PATH=")) {
+        _ if explicit => b"",
+        Some(p) => p,
+        None => path::DEFAULT_PATH,
+    };
+    let mut err = libc::ENOENT;
+    for dir in path::dirs(search) {
+        let Some(candidate) = path::join(dir, prog, &mut buf).filter(|_| !prog.is_empty()) else {
             continue;
         };
         match sys::execve(candidate, argv, envp).0 {
-            libc::EACCES => seen_eacces = true,
+            e if explicit => return Error(e),
+            libc::EACCES => err = libc::EACCES,
             libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT | libc::ENAMETOOLONG | libc::ELOOP => {}
-            other => return Error(other),
+            e => return Error(e),
         }
     }
-    Error(if seen_eacces { libc::EACCES } else { libc::ENOENT })
+    Error(err)
 }
