@@ -255,19 +255,24 @@ impl Error<'_> {
     /// Renders the one-line message (without the `nanoinit: ` prefix).
     #[inline(never)]
     pub fn render<'l>(&self, l: &'l mut Line) -> &'l mut Line {
-        let what = match self.kind {
-            ErrorKind::UnknownOption => "unknown option ",
-            ErrorKind::MissingValue => "missing value for ",
-            ErrorKind::BadValue => "bad value for ",
-            ErrorKind::UnexpectedValue => "no value allowed for ",
-            ErrorKind::NoProgram => return l.str("no program given"),
-            ErrorKind::ProgramInPause => return l.str("pause mode runs no program, but got '").push(self.name).str("'"),
-        };
-        l.str(what).str(self.dash).push(self.name);
-        if matches!(self.kind, ErrorKind::BadValue | ErrorKind::UnexpectedValue) {
-            l.str(": '").push(self.value).str("'");
+        l.template(self.template(), [0, 0], &self.parts())
+    }
+
+    /// The message as a [`Line::template`] over [`Error::parts`].
+    pub fn template(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::UnknownOption => "unknown option \x03\x03",
+            ErrorKind::MissingValue => "missing value for \x03\x03",
+            ErrorKind::BadValue => "bad value for \x03\x03: '\x03'",
+            ErrorKind::UnexpectedValue => "no value allowed for \x03\x03: '\x03'",
+            ErrorKind::NoProgram => "no program given",
+            ErrorKind::ProgramInPause => "pause mode runs no program, but got '\x03\x03'",
         }
-        l
+    }
+
+    /// The dash, the name and the value, for [`Error::template`].
+    pub fn parts(&self) -> [&[u8]; 3] {
+        [self.dash.as_bytes(), self.name, self.value]
     }
 }
 

@@ -9,7 +9,7 @@ pub const LINE_MAX: usize = 512;
 pub const NUM: u8 = 1;
 /// In a message template: insert the next argument as a signal name.
 pub const SIG: u8 = 2;
-/// In a message template: insert the byte-string argument.
+/// In a message template: insert the next byte-string argument.
 pub const BYTES: u8 = 3;
 
 /// One line of output, built without allocation.
@@ -63,15 +63,16 @@ impl Line {
         }
     }
     /// Appends a message template: text in which the bytes [`NUM`] and [`SIG`]
-    /// take the next of `args`, and [`BYTES`] takes `bytes`. A call site then
-    /// costs one string and a few registers, not inlined formatting.
-    pub fn template(&mut self, msg: &str, args: [u32; 2], bytes: &[u8]) -> &mut Self {
+    /// take the next of `args`, and [`BYTES`] the next of `parts`. A call site
+    /// then costs one string and a few registers, not inlined formatting.
+    pub fn template(&mut self, msg: &str, args: [u32; 2], parts: &[&[u8]]) -> &mut Self {
         let mut next = args.into_iter();
+        let mut part = parts.iter();
         for &b in msg.as_bytes() {
             match b {
                 NUM => self.num(next.next().unwrap_or(0)),
                 SIG => self.sig(next.next().unwrap_or(0) as u8),
-                BYTES => self.push(bytes),
+                BYTES => self.push(part.next().copied().unwrap_or(b"")),
                 _ => self.push(&[b]),
             };
         }
@@ -95,7 +96,7 @@ mod tests {
         let mut l = Line::default();
         assert_eq!(l.str("pid ").num(42).str(" got ").sig(15).sig(37).sig(33).finish(), b"pid 42 got SIGTERMSIGRTMIN+333\n");
         let mut l = Line::default();
-        assert_eq!(l.template("a \x02 b \x01 '\x03'\x01", [15, 7], b"x").finish(), b"a SIGTERM b 7 'x'0\n");
+        assert_eq!(l.template("a \x02 b \x01 '\x03'\x01\x03\x03", [15, 7], &[b"x", b"y"]).finish(), b"a SIGTERM b 7 'x'0y\n");
         let mut l = Line::default();
         let big = [b'x'; 2 * LINE_MAX];
         let out = l.push(&big).str("tail").finish();

@@ -37,7 +37,7 @@ impl Log {
     /// `nanoinit: [warning: ]MESSAGE[: ERRNO TEXT]`, when `level` is enabled.
     /// `errno` 0 means none.
     #[inline(never)]
-    pub fn emit(self, level: Level, msg: &str, args: [u32; 2], bytes: &[u8], errno: i32) {
+    pub fn emit(self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
         if level != Level::Error && level as u8 > self.verbosity {
             return;
         }
@@ -46,7 +46,7 @@ impl Log {
         if level == Level::Warn {
             l.str("warning: ");
         }
-        l.template(msg, args, bytes);
+        l.template(msg, args, parts);
         if errno != 0 {
             l.str(": ");
             match nanoinit::errno::text(errno) {
@@ -59,12 +59,12 @@ impl Log {
 
     /// A message with up to two numeric arguments.
     pub fn say(self, level: Level, msg: &str, args: [u32; 2]) {
-        self.emit(level, msg, args, b"", 0);
+        self.emit(level, msg, args, &[], 0);
     }
 
     /// `unable to WHAT: ERRNO TEXT` (`msg` starts with "unable to").
     pub fn failed(self, level: Level, msg: &str, e: impl Into<Error>) {
-        self.emit(level, msg, [0, 0], b"", e.into().0);
+        self.emit(level, msg, [0, 0], &[], e.into().0);
     }
 }
 

@@ -14,7 +14,6 @@ mod sys;
 mod tree;
 
 use nanoinit::config::{self, Action, Config, Personality, Session};
-use nanoinit::line::Line;
 use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::text;
@@ -46,10 +45,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
         Ok(Action::Version(Personality::DumbInit)) => return print(text::VERSION_LINE_DUMB_INIT),
         Ok(Action::Version(Personality::Nanoinit)) => return print(text::VERSION_LINE),
         Err(e) => {
-            let mut l = Line::default();
-            l.str("nanoinit: ");
-            e.render(&mut l);
-            log::write_all(sys::stderr(), l.finish());
+            Log::new(0).emit(Level::Error, e.template(), [0, 0], &e.parts(), 0);
             log::write_all(sys::stderr(), text::USAGE_HINT.as_bytes());
             return EXIT_USAGE;
         }
@@ -90,7 +86,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
                 Ok(pid) => Some(pid),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");
-                    log.emit(Level::Error, "cannot run '\x03'", [0, 0], prog, e.0);
+                    log.emit(Level::Error, "cannot run '\x03'", [0, 0], &[prog], e.0);
                     return exec_failure_code(e.0);
                 }
                 Err(SpawnError::Sys(what, e)) => {

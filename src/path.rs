@@ -8,7 +8,7 @@ pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/
 
 /// Whether `prog` is used as given rather than searched for (it contains a `/`).
 pub fn is_explicit(prog: &[u8]) -> bool {
-    prog.contains(&b'/')
+    crate::bytes::cut(prog, b'/').is_some()
 }
 
 /// The directories of a `PATH` value in order; an empty entry means the current directory.

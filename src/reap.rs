@@ -74,12 +74,12 @@ impl Reaper {
         let who: &[u8] = if is_main { b"main child" } else { b"process" };
         let pid = pid.as_raw_pid() as u32;
         match ended {
-            Ended::Exited(c) => self.log.emit(level, "reaped \x03 \x01: exit code \x01", [pid, c.into()], who, 0),
+            Ended::Exited(c) => self.log.emit(level, "reaped \x03 \x01: exit code \x01", [pid, c.into()], &[who], 0),
             Ended::Signaled { sig, core: false } => {
-                self.log.emit(level, "reaped \x03 \x01: killed by \x02", [pid, sig.into()], who, 0)
+                self.log.emit(level, "reaped \x03 \x01: killed by \x02", [pid, sig.into()], &[who], 0)
             }
             Ended::Signaled { sig, core: true } => {
-                self.log.emit(level, "reaped \x03 \x01: killed by \x02 (core dumped)", [pid, sig.into()], who, 0)
+                self.log.emit(level, "reaped \x03 \x01: killed by \x02 (core dumped)", [pid, sig.into()], &[who], 0)
             }
         }
     }

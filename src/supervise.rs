@@ -196,11 +196,11 @@ impl<'a> Supervisor<'a> {
         };
         let args = [sig.into(), id];
         match res {
-            Ok(()) if id == 0 => self.log.emit(Level::Info, "forwarded \x02 to \x03", args, who, 0),
-            Ok(()) => self.log.emit(Level::Info, "forwarded \x02 to \x03\x01", args, who, 0),
+            Ok(()) if id == 0 => self.log.emit(Level::Info, "forwarded \x02 to \x03", args, &[who], 0),
+            Ok(()) => self.log.emit(Level::Info, "forwarded \x02 to \x03\x01", args, &[who], 0),
             // The target died since; its SIGCHLD is on its way.
             Err(Error(libc::ESRCH)) => self.log.say(Level::Debug, "nobody left to get \x02", args),
-            Err(e) => self.log.emit(Level::Warn, "unable to forward \x02 to \x03", args, who, e.0),
+            Err(e) => self.log.emit(Level::Warn, "unable to forward \x02 to \x03", args, &[who], e.0),
         }
     }
 
@@ -215,7 +215,7 @@ impl<'a> Supervisor<'a> {
     }
 
     fn finish(&mut self, why: &str) {
-        self.log.emit(Level::Info, "exiting with code \x01: \x03", [self.code.into(), 0], why.as_bytes(), 0);
+        self.log.emit(Level::Info, "exiting with code \x01: \x03", [self.code.into(), 0], &[why.as_bytes()], 0);
         self.phase = Phase::Done(self.code);
     }
 }
