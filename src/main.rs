@@ -37,19 +37,25 @@ pub extern "C" fn entry(sp: *const usize) -> ! {
 
 /// The whole program; returns the exit code.
 fn run(args: &StartupArgs, blocked: bool) -> u8 {
-    let cfg = match config::parse(args.argv.iter(), args.envp.iter()) {
-        Ok(Action::Run(cfg)) => cfg,
-        Ok(Action::Help) => return print(text::USAGE),
-        Ok(Action::License) => return print(text::LICENSE),
-        Ok(Action::Version(Personality::Tini)) => return print(text::VERSION_LINE_TINI),
-        Ok(Action::Version(Personality::DumbInit)) => return print(text::VERSION_LINE_DUMB_INIT),
-        Ok(Action::Version(Personality::Nanoinit)) => return print(text::VERSION_LINE),
+    let text = match config::parse(args.argv.iter(), args.envp.iter()) {
+        Ok(Action::Run(cfg)) => return supervise_program(args, blocked, &cfg),
+        Ok(Action::Help) => text::USAGE,
+        Ok(Action::License) => text::LICENSE,
+        Ok(Action::Version(Personality::Tini)) => text::VERSION_LINE_TINI,
+        Ok(Action::Version(Personality::DumbInit)) => text::VERSION_LINE_DUMB_INIT,
+        Ok(Action::Version(Personality::Nanoinit)) => text::VERSION_LINE,
         Err(e) => {
             Log::new(0).emit(Level::Error, e.template(), [0, 0], &e.parts(), 0);
             log::write_all(sys::stderr(), text::USAGE_HINT.as_bytes());
             return EXIT_USAGE;
         }
     };
+    log::write_all(sys::stdout(), text.as_bytes());
+    0
+}
+
+/// Runs the configured program (or pause mode) to its end; returns the exit code.
+fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
     if !blocked {
         log.say(Level::Error, "unable to block signals", [0, 0]);
@@ -64,13 +70,13 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
     }
     if cfg.pdeathsig != 0 {
         if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
-            log.failed(Level::Warn, "unable to set the parent-death signal", e);
+            log.failed(Level::Warn, "unable to set pdeathsig", e);
         }
     }
     let sfd = match sys::signalfd_all() {
         Ok(fd) => fd,
         Err(e) => {
-            log.failed(Level::Error, "unable to create a signalfd", e);
+            log.failed(Level::Error, "unable to create signalfd", e);
             return EXIT_INTERNAL;
         }
     };
@@ -82,7 +88,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
             if cfg.session == Session::Session {
                 ignore_once = release_tty(me);
             }
-            match spawn::spawn(&cfg, index, args.argv, args.envp) {
+            match spawn::spawn(cfg, index, args.argv, args.envp) {
                 Ok(pid) => Some(pid),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");
@@ -101,14 +107,8 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
 
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
-    let_go_of_resources(log, &cfg, sfd.as_raw_fd());
-    supervise::Supervisor::new(&cfg, log, me, main, ignore_once).run(&sfd)
-}
-
-/// Writes a fixed text to stdout; exit code 0.
-fn print(s: &str) -> u8 {
-    log::write_all(sys::stdout(), s.as_bytes());
-    0
+    let_go_of_resources(log, sfd.as_raw_fd());
+    supervise::Supervisor::new(cfg, log, me, main, ignore_once).run(&sfd)
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
@@ -117,8 +117,8 @@ fn become_subreaper(log: Log, me: Pid) {
     let set = process::set_child_subreaper(Some(me));
     match (set, process::child_subreaper()) {
         (Ok(()), Ok(Some(_))) => {}
-        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "unable to become a child subreaper; orphans will not be reaped", e),
-        (Ok(()), Ok(None)) => log.say(Level::Warn, "child subreaper did not stick; orphans will not be reaped", [0, 0]),
+        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "unable to become subreaper", e),
+        (Ok(()), Ok(None)) => log.say(Level::Warn, "subreaper did not stick", [0, 0]),
     }
 }
 
@@ -142,7 +142,7 @@ fn release_tty(me: Pid) -> SigSet {
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
 #[inline(never)]
-fn let_go_of_resources(log: Log, _cfg: &Config, keep: i32) {
+fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
         log.failed(Level::Warn, "unable to chdir to /", e);
     }
@@ -150,7 +150,7 @@ fn let_go_of_resources(log: Log, _cfg: &Config, keep: i32) {
     let keep = keep as u32;
     let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
     if let Err(e) = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX)) {
-        log.failed(Level::Debug, "unable to close inherited fds", e);
+        log.failed(Level::Debug, "unable to close fds", e);
     }
 }
 

@@ -24,7 +24,7 @@ pub enum SpawnError {
 /// chooses its own mask.
 #[inline(never)]
 pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
-    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("unable to create a pipe", e.into()))?;
+    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("unable to pipe", e.into()))?;
     let child_argv = argv.tail(program);
     match sys::fork().map_err(|e| SpawnError::Sys("unable to clone", e))? {
         Forked::Child => {

@@ -73,7 +73,7 @@ impl<'a> Supervisor<'a> {
             let info = match sys::read_signal(sys::borrow(sfd)) {
                 Ok(info) => info,
                 Err(e) => {
-                    self.log.failed(Level::Error, "unable to read the signalfd", e);
+                    self.log.failed(Level::Error, "unable to read signalfd", e);
                     return EXIT_INTERNAL;
                 }
             };
@@ -109,7 +109,7 @@ impl<'a> Supervisor<'a> {
                 self.main_exited(left);
             }
         } else if left == Left::Nothing {
-            self.finish("every descendant has exited");
+            self.finish("all descendants exited");
         }
     }
 
@@ -117,18 +117,18 @@ impl<'a> Supervisor<'a> {
     #[inline(never)]
     fn main_exited(&mut self, left: Left) {
         if left == Left::Nothing {
-            self.finish("the main child has exited");
+            self.finish("main child exited");
         } else if self.cfg.wait_all {
-            self.log.say(Level::Info, "waiting for the remaining descendants", [0, 0]);
+            self.log.say(Level::Info, "waiting for descendants", [0, 0]);
             self.phase = Phase::Waiting;
         } else if self.cfg.grace_ms > 0 {
-            let msg = "sending SIGTERM to the remaining descendants, SIGKILL in \x01 ms";
+            let msg = "SIGTERM to descendants, SIGKILL in \x01 ms";
             self.log.say(Level::Info, msg, [self.cfg.grace_ms, 0]);
             self.send(Dest::Descendants, SIGTERM);
             self.arm(self.cfg.grace_ms);
             self.phase = Phase::Grace;
         } else {
-            self.finish("the main child has exited");
+            self.finish("main child exited");
         }
     }
 
@@ -137,13 +137,13 @@ impl<'a> Supervisor<'a> {
         self.deadline = false;
         match self.phase {
             Phase::Grace => {
-                self.log.say(Level::Info, "grace period over: sending SIGKILL to the remaining descendants", [0, 0]);
+                self.log.say(Level::Info, "grace over: SIGKILL to descendants", [0, 0]);
                 self.send(Dest::Descendants, SIGKILL);
                 self.arm(KILL_WAIT_MS);
                 self.phase = Phase::Killing;
             }
             Phase::Killing => {
-                self.log.say(Level::Warn, "descendants still alive after SIGKILL; exiting anyway", [0, 0]);
+                self.log.say(Level::Warn, "descendants outlived SIGKILL", [0, 0]);
                 self.phase = Phase::Done(self.code);
             }
             _ => {}
@@ -154,14 +154,14 @@ impl<'a> Supervisor<'a> {
     fn on_signal(&mut self, sig: u8, code: i32) {
         if code == sys::SI_KERNEL && self.ignore_once.contains(sig) {
             self.ignore_once.remove(sig);
-            self.log.say(Level::Debug, "ignoring the \x02 from releasing the tty", [sig.into(), 0]);
+            self.log.say(Level::Debug, "ignored tty \x02", [sig.into(), 0]);
             return;
         }
         if self.cfg.program.is_none() {
             // Pause mode: no child to forward to.
             if sig == SIGTERM || sig == SIGINT {
                 self.code = 0;
-                self.finish("pause mode got a termination signal");
+                self.finish("paused, got TERM/INT");
             }
             return;
         }
@@ -199,7 +199,7 @@ impl<'a> Supervisor<'a> {
             Ok(()) if id == 0 => self.log.emit(Level::Info, "forwarded \x02 to \x03", args, &[who], 0),
             Ok(()) => self.log.emit(Level::Info, "forwarded \x02 to \x03\x01", args, &[who], 0),
             // The target died since; its SIGCHLD is on its way.
-            Err(Error(libc::ESRCH)) => self.log.say(Level::Debug, "nobody left to get \x02", args),
+            Err(Error(libc::ESRCH)) => self.log.say(Level::Debug, "no one to get \x02", args),
             Err(e) => self.log.emit(Level::Warn, "unable to forward \x02 to \x03", args, &[who], e.0),
         }
     }
@@ -209,13 +209,13 @@ impl<'a> Supervisor<'a> {
             Ok(()) => self.deadline = true,
             Err(e) => {
                 // Without a timer there is no deadline: wait for the tree instead.
-                self.log.failed(Level::Warn, "unable to arm the grace timer", e);
+                self.log.failed(Level::Warn, "unable to arm timer", e);
             }
         }
     }
 
     fn finish(&mut self, why: &str) {
-        self.log.emit(Level::Info, "exiting with code \x01: \x03", [self.code.into(), 0], &[why.as_bytes()], 0);
+        self.log.emit(Level::Info, "exit \x01: \x03", [self.code.into(), 0], &[why.as_bytes()], 0);
         self.phase = Phase::Done(self.code);
     }
 }

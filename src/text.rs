@@ -17,25 +17,26 @@ pub const USAGE_HINT: &str = "Try 'nanoinit --help'.\n";
 
 /// `--help`.
 pub const USAGE: &str = "\
-usage: nanoinit [OPTION]... [--] PROGRAM [ARG]... | nanoinit -P
-Run PROGRAM; forward signals; reap zombies; exit with its status.
--h --help            -V --version         -l --license
--v --verbose         more log (repeat)    -s --subreaper  (always, not PID 1)
--g --pgroup          signal PROGRAM's group
--c --single-child    no new group or session
-   --setsid          PROGRAM leads a session; TSTP/TTIN/TTOU become STOP
+nanoinit [OPTION]... [--] PROGRAM [ARG]...  Run PROGRAM, forward signals,
+reap zombies, exit with PROGRAM's status. Long options: --help --version
+--license --verbose --subreaper (no-op: always when not PID 1) and:
+-g --pgroup          signal PROGRAM's process group
+-c --single-child    no own process group or session
+   --setsid          own session, tty; TSTP/TTIN/TTOU sent as STOP
 -a --signal-all      signal every descendant
--r --rewrite S:R     forward S as R, 0 drops (repeat)
--e --remap-exit N    exit code N becomes 0 (repeat)
+-r --rewrite S:R     send signal S as R; R=0 drops S
+-e --remap-exit N    exit code N becomes 0
 -p --pdeathsig SIG   signal for nanoinit when its parent dies
 -w --warn-reap       warn on each reaped orphan
-   --grace SECS      at exit TERM the rest, KILL after SECS (3; tini 0)
-   --wait            at exit wait for every descendant
--P --pause           no PROGRAM; exit 0 on TERM/INT
-Env: NANOINIT_<LONG_OPTION>=VALUE, NANOINIT_VERBOSITY, TINI_SUBREAPER,
-TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY, DUMB_INIT_SETSID, DUMB_INIT_DEBUG
-Exit: PROGRAM's, 128+N on signal N, 126/127 exec failed, 2 usage, 1 error
-Named tini, docker-init or dumb-init it acts like that one.
+   --grace SECS      PROGRAM gone: TERM the rest, KILL after SECS (3)
+   --wait            PROGRAM gone: wait for every descendant
+-P --pause           run no PROGRAM; reap; exit 0 on TERM or INT
+-h -V -l -v -s       help, version, license, verbose (repeat), subreaper
+Signals: TERM, SIGTERM, 15, RTMIN+3. Env: NANOINIT_<LONG_OPTION>,
+NANOINIT_VERBOSITY, TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP,
+TINI_VERBOSITY, DUMB_INIT_SETSID, DUMB_INIT_DEBUG. Named tini, docker-init
+or dumb-init: their defaults. Exit: PROGRAM's, 128+signal, 126/127 cannot
+run/not found, 2 usage, 1 internal.
 ";
 
 /// `--license`: the notice; the full text is LICENSE in the source.

@@ -1,24 +1,21 @@
-//! Signalling every descendant: `kill(-1)` as namespace PID 1, a walk of /proc
-//! as a subreaper (never anything outside our own tree).
+//! Signalling every descendant: `kill(-1)` as namespace PID 1; as a subreaper,
+//! a depth-first walk of `/proc/PID/task/PID/children` (never anything outside
+//! our own tree).
 
-use nanoinit::num::{fmt_u32, U32_DIGITS};
+use nanoinit::num::{fmt_u32, parse_u32, U32_DIGITS};
 use nanoinit::path::append;
 use rustix::process::Pid;
 
 use crate::sys::{self, Error};
 
-/// Bytes of directory entries read from /proc per getdents64 call.
-const DIRENT_BUF: usize = 2048;
-/// Bytes of `/proc/PID/stat` read; the ppid sits within the first ~50 bytes
-/// after a comm of at most 64 bytes.
-const STAT_BUF: usize = 256;
-/// Longest ancestor chain followed; deeper trees are not ours to guess about.
-const MAX_DEPTH: usize = 4096;
-/// `/proc/` + pid digits + `/stat` + NUL.
-const STAT_PATH: usize = 6 + U32_DIGITS + 5 + 1;
+/// Bytes of a `children` file read at once; a pid cut at the end is carried over.
+const READ_BUF: usize = 512;
+/// Deepest level of the tree walked (each level holds one `READ_BUF` on the stack).
+const MAX_DEPTH: u32 = 32;
+/// `/proc/` + pid + `/task/` + pid + `/children` + NUL.
+const CHILDREN_PATH: usize = 6 + U32_DIGITS + 6 + U32_DIGITS + 9 + 1;
 
 /// Sends `sig` to every descendant of nanoinit (`me`). Returns how many got it.
-#[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
     if me == Pid::INIT {
         // Every process of the namespace is ours; the kernel skips PID 1 itself.
@@ -28,49 +25,45 @@ pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
             Err(e) => Err(e),
         };
     }
-    let dir = sys::open_readonly(b"/proc\0", libc::O_DIRECTORY)?;
-    let mut buf = [0u8; DIRENT_BUF];
+    walk(me.as_raw_pid() as u32, sig, 0)
+}
+
+/// Signals each child of `pid` after its own descendants (read before anyone
+/// dies, so a dying parent's children are never missed by reparenting).
+/// nanoinit and its children are single-threaded as far as forking goes;
+/// children forked by other threads of a child are listed under those threads.
+fn walk(pid: u32, sig: u8, depth: u32) -> Result<u32, Error> {
+    let mut path = [0u8; CHILDREN_PATH];
+    let mut d = [0u8; U32_DIGITS];
+    let digits = fmt_u32(pid, &mut d);
+    let mut len = 0;
+    for part in [&b"/proc/"[..], digits, b"/task/", digits, b"/children\0"] {
+        len = append(&mut path, len, part).ok_or(Error(libc::ENAMETOOLONG))?;
+    }
+    let fd = sys::open_readonly(path.get(..len).unwrap_or(&[]), 0)?;
+    let mut buf = [0u8; READ_BUF];
+    let mut kept = 0;
     let mut sent = 0;
     loop {
-        let n = sys::getdents(sys::borrow(&dir), &mut buf)?;
+        let n = rustix::io::read(sys::borrow(&fd), buf.get_mut(kept..).unwrap_or(&mut []))?;
         if n == 0 {
             return Ok(sent);
         }
-        for name in nanoinit::status::dirent_names(buf.get(..n).unwrap_or(&[])) {
-            let Some(pid) = nanoinit::num::parse_u32(name) else { continue };
-            let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else { continue };
-            if pid != me && descends_from(pid, me) && sys::kill(pid, sig).is_ok() {
-                sent += 1;
+        let filled = buf.get(..kept + n).unwrap_or(&[]);
+        // Each pid is followed by a space; what follows the last space is cut.
+        let (done, rest) = match filled.iter().rposition(|&b| b == b' ') {
+            Some(i) => (filled.get(..i).unwrap_or(&[]), filled.get(i + 1..).unwrap_or(&[])),
+            None => (&[][..], filled),
+        };
+        for child in nanoinit::bytes::split(done, b' ').filter_map(parse_u32) {
+            if depth < MAX_DEPTH {
+                sent += walk(child, sig, depth + 1).unwrap_or(0);
             }
+            let Some(p) = i32::try_from(child).ok().and_then(Pid::from_raw) else { continue };
+            sent += u32::from(sys::kill(p, sig).is_ok());
         }
+        let mut carry = [0u8; U32_DIGITS + 1];
+        kept = append(&mut carry, 0, rest).unwrap_or(0);
+        append(&mut buf, 0, carry.get(..kept).unwrap_or(&[]));
     }
-}
-
-/// Whether `me` is an ancestor of `pid`, following ppids through /proc.
-#[inline(never)]
-fn descends_from(pid: Pid, me: Pid) -> bool {
-    let mut cur = pid.as_raw_pid() as u32;
-    for _ in 0..MAX_DEPTH {
-        match parent_of(cur) {
-            Some(p) if p == me.as_raw_pid() as u32 => return true,
-            Some(p) if p > 1 => cur = p,
-            _ => return false,
-        }
-    }
-    false
-}
-
-/// The parent pid of `pid`, from `/proc/PID/stat`.
-#[inline(never)]
-fn parent_of(pid: u32) -> Option<u32> {
-    let mut path = [0u8; STAT_PATH];
-    let mut digits = [0u8; U32_DIGITS];
-    let mut len = 0;
-    for part in [&b"/proc/"[..], fmt_u32(pid, &mut digits), b"/stat\0"] {
-        len = append(&mut path, len, part)?;
-    }
-    let fd = sys::open_readonly(path.get(..len)?, 0).ok()?;
-    let mut stat = [0u8; STAT_BUF];
-    let n = rustix::io::read(sys::borrow(&fd), &mut stat).ok()?;
-    nanoinit::status::stat_ppid(stat.get(..n)?)
 }

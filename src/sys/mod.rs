@@ -141,13 +141,6 @@ pub fn borrow(fd: &OwnedFd) -> BorrowedFd<'_> {
     unsafe { core::mem::transmute::<i32, BorrowedFd<'_>>(fd.as_raw_fd()) }
 }
 
-/// `getdents64(fd, buf)`—reads directory records; 0 at the end.
-pub fn getdents(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    use rustix::fd::AsRawFd;
-    // SAFETY: `buf` is writable for its whole length, which is what we pass.
-    check(unsafe { syscall5(libc::SYS_getdents64 as usize, fd.as_raw_fd() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0) })
-}
-
 /// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | extra)`. Not rustix's `open`,
 /// whose fd conversion keeps an assert (a panic path) in the binary.
 pub fn open_readonly(path_with_nul: &[u8], extra: i32) -> Result<OwnedFd> {
