@@ -373,9 +373,39 @@ where
     E: IntoIterator<Item = &'a [u8]>,
     E::IntoIter: Clone,
 {
-    let mut args = argv.into_iter();
-    let personality = Personality::from_argv0(args.next().unwrap_or(b""));
+    let mut argv = argv.into_iter();
+    let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
     let mut cfg = Config::defaults(personality);
+    match parse_into(&mut cfg, argv, env)? {
+        Parsed::Run => Ok(Action::Run(cfg)),
+        Parsed::Help => Ok(Action::Help),
+        Parsed::Version => Ok(Action::Version(personality)),
+        Parsed::License => Ok(Action::License),
+    }
+}
+
+/// What [`parse_into`] found, without the config it filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parsed {
+    /// Run with the config.
+    Run,
+    /// `--help`.
+    Help,
+    /// `--version`.
+    Version,
+    /// `--license`.
+    License,
+}
+
+/// Parses the arguments after `argv[0]` and the environment into `cfg`, which
+/// holds the personality's defaults ([`Config::defaults`]).
+pub fn parse_into<'a, A, E>(cfg: &mut Config, argv: A, env: E) -> Result<Parsed, Error<'a>>
+where
+    A: IntoIterator<Item = &'a [u8]>,
+    E: IntoIterator<Item = &'a [u8]>,
+    E::IntoIter: Clone,
+{
+    let mut args = argv.into_iter();
     let env = env.into_iter();
     // The peers' variables first, so that `NANOINIT_*` ones win.
     for nanoinit_pass in [false, true] {
@@ -423,9 +453,9 @@ where
                 break 'args None;
             };
             match opt {
-                Opt::Help => return Ok(Action::Help),
-                Opt::Version => return Ok(Action::Version(personality)),
-                Opt::License => return Ok(Action::License),
+                Opt::Help => return Ok(Parsed::Help),
+                Opt::Version => return Ok(Parsed::Version),
+                Opt::License => return Ok(Parsed::License),
                 _ => {}
             }
             let value = match (opt.takes_value(), inline) {
@@ -466,7 +496,7 @@ where
         None if !cfg.pause => err.dash = "",
         _ => {
             cfg.program = program.map(|(i, _)| i);
-            return Ok(Action::Run(cfg));
+            return Ok(Parsed::Run);
         }
     }
     Err(err)

@@ -13,7 +13,7 @@ mod supervise;
 mod sys;
 mod tree;
 
-use nanoinit::config::{self, Action, Config, Personality, Session};
+use nanoinit::config::{self, Config, Parsed, Personality, Session};
 use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::text;
@@ -37,13 +37,18 @@ pub extern "C" fn entry(sp: *const usize) -> ! {
 
 /// The whole program; returns the exit code.
 fn run(args: &StartupArgs, blocked: bool) -> u8 {
-    let text = match config::parse(args.argv.iter(), args.envp.iter()) {
-        Ok(Action::Run(cfg)) => return supervise_program(args, blocked, &cfg),
-        Ok(Action::Help) => text::USAGE,
-        Ok(Action::License) => text::LICENSE,
-        Ok(Action::Version(Personality::Tini)) => text::VERSION_LINE_TINI,
-        Ok(Action::Version(Personality::DumbInit)) => text::VERSION_LINE_DUMB_INIT,
-        Ok(Action::Version(Personality::Nanoinit)) => text::VERSION_LINE,
+    let mut argv = args.argv.iter();
+    let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
+    let mut cfg = Config::defaults(personality);
+    let text = match config::parse_into(&mut cfg, argv, args.envp.iter()) {
+        Ok(Parsed::Run) => return supervise_program(args, blocked, &cfg),
+        Ok(Parsed::Help) => text::USAGE,
+        Ok(Parsed::License) => text::LICENSE,
+        Ok(Parsed::Version) => match personality {
+            Personality::Tini => text::VERSION_LINE_TINI,
+            Personality::DumbInit => text::VERSION_LINE_DUMB_INIT,
+            Personality::Nanoinit => text::VERSION_LINE,
+        },
         Err(e) => {
             Log::new(0).emit(Level::Error, e.template(), [0, 0], &e.parts(), 0);
             log::write_all(sys::stderr(), text::USAGE_HINT.as_bytes());
