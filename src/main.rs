@@ -60,6 +60,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
 }
 
 /// Runs the configured program (or pause mode) to its end; returns the exit code.
+#[inline(never)]
 fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
     if !blocked {
@@ -113,7 +114,8 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
     let_go_of_resources(log, sfd.as_raw_fd());
-    supervise::Supervisor::new(cfg, log, me, main, ignore_once).run(&sfd)
+    let mut supervisor = supervise::Supervisor::new(cfg, log, me, main, ignore_once);
+    supervisor.run(&sfd)
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.

@@ -15,28 +15,22 @@ pub const VERSION_LINE_DUMB_INIT: &str = concat!("dumb-init v", env!("CARGO_PKG_
 /// The one-line hint after a usage error.
 pub const USAGE_HINT: &str = "Try 'nanoinit --help'.\n";
 
-/// `--help`.
+/// `--help`: every option; the README explains each.
 pub const USAGE: &str = "\
-nanoinit [OPTION]... [--] PROGRAM [ARG]...  Run PROGRAM, forward signals,
-reap zombies, exit with PROGRAM's status. Long options: --help --version
---license --verbose --subreaper (no-op: always when not PID 1) and:
--g --pgroup          signal PROGRAM's process group
--c --single-child    no own process group or session
-   --setsid          own session, tty; TSTP/TTIN/TTOU sent as STOP
--a --signal-all      signal every descendant
--r --rewrite S:R     send signal S as R; R=0 drops S
--e --remap-exit N    exit code N becomes 0
--p --pdeathsig SIG   signal for nanoinit when its parent dies
--w --warn-reap       warn on each reaped orphan
-   --grace SECS      PROGRAM gone: TERM the rest, KILL after SECS (3)
-   --wait            PROGRAM gone: wait for every descendant
--P --pause           run no PROGRAM; reap; exit 0 on TERM or INT
--h -V -l -v -s       help, version, license, verbose (repeat), subreaper
-Signals: TERM, SIGTERM, 15, RTMIN+3. Env: NANOINIT_<LONG_OPTION>,
+nanoinit [-hVlvswgcaP] [-r S:R] [-e N] [-p SIG] [--setsid] [--grace SECS]
+         [--wait] [--] PROGRAM [ARG]...
+Runs PROGRAM: forwards signals, reaps zombies, exits with its status.
+-h help  -V version  -l license  -v verbose  -s subreaper (always)
+-w warn-reap  -g pgroup  -c single-child  -a signal-all  -P pause
+-r rewrite S:R (0 drops)  -e remap-exit N (to 0)  -p pdeathsig SIG
+--setsid: own session and tty, TSTP/TTIN/TTOU sent as STOP
+--grace SECS: TERM the rest, KILL after SECS (default 3)
+--wait: wait for every descendant
+Long forms: --help --version ... as named. Env: NANOINIT_<LONG_NAME>,
 NANOINIT_VERBOSITY, TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP,
-TINI_VERBOSITY, DUMB_INIT_SETSID, DUMB_INIT_DEBUG. Named tini, docker-init
-or dumb-init: their defaults. Exit: PROGRAM's, 128+signal, 126/127 cannot
-run/not found, 2 usage, 1 internal.
+TINI_VERBOSITY, DUMB_INIT_SETSID, DUMB_INIT_DEBUG. As tini, docker-init
+or dumb-init: their defaults. Exit: PROGRAM's; 128+N on signal N;
+126/127 cannot run/not found; 2 usage; 1 internal.
 ";
 
 /// `--license`: the notice; the full text is LICENSE in the source.
