@@ -1,8 +1,8 @@
 //! Command line and environment → one plain [`Config`]. Pure: no syscalls.
 //!
 //! Parsing stops at the first non-option (or `--`), so the program's own flags
-//! are never taken (tini#55, #132). Precedence: command line, then `NANOINIT_*`,
-//! then the peers' variables (`TINI_*`, `DUMB_INIT_*`), then the personality's defaults.
+//! are never taken (tini#55, #132). Precedence: the command line over the
+//! environment (where a later variable wins) over the personality's defaults.
 
 use crate::bytes;
 use crate::line::Line;
@@ -371,7 +371,6 @@ pub fn parse<'a, A, E>(argv: A, env: E) -> Result<Action, Error<'a>>
 where
     A: IntoIterator<Item = &'a [u8]>,
     E: IntoIterator<Item = &'a [u8]>,
-    E::IntoIter: Clone,
 {
     let mut argv = argv.into_iter();
     let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
@@ -404,17 +403,12 @@ pub fn parse_into<'a, A, E>(cfg: &mut Config, argv: A, env: E) -> Result<Parsed,
 where
     A: IntoIterator<Item = &'a [u8]>,
     E: IntoIterator<Item = &'a [u8]>,
-    E::IntoIter: Clone,
 {
     let mut args = argv.into_iter();
-    let env = env.into_iter();
-    // The peers' variables first, so that `NANOINIT_*` ones win.
-    for nanoinit_pass in [false, true] {
-        for entry in env.clone() {
-            let Some((name, value)) = bytes::cut(entry, b'=') else { continue };
-            if bytes::strip(name, b"NANOINIT_").is_some() == nanoinit_pass && cfg.apply_env(name, value).is_none() {
-                return Err(Error { kind: ErrorKind::BadValue, dash: "", name, value });
-            }
+    for entry in env {
+        let Some((name, value)) = bytes::cut(entry, b'=') else { continue };
+        if cfg.apply_env(name, value).is_none() {
+            return Err(Error { kind: ErrorKind::BadValue, dash: "", name, value });
         }
     }
     let mut verbose_flags = 0u8;

@@ -18,8 +18,6 @@ pub enum Level {
     Warn = 1,
     /// `-v`: each forwarded signal, each reaped process, the exit reason.
     Info = 2,
-    /// `-vv`.
-    Debug = 3,
 }
 
 /// Writes diagnostics up to a verbosity.

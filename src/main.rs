@@ -108,8 +108,6 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
             }
         }
     };
-    let main_pid = main.map_or(0, |p| p.as_raw_pid() as u32);
-    log.say(Level::Debug, "pid \x01, main child \x01", [me.as_raw_pid() as u32, main_pid]);
 
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
@@ -156,9 +154,8 @@ fn let_go_of_resources(log: Log, keep: i32) {
     const FIRST: u32 = 3;
     let keep = keep as u32;
     let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
-    if let Err(e) = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX)) {
-        log.failed(Level::Debug, "unable to close fds", e);
-    }
+    // Failure leaves fds open in nanoinit only; nothing to report to anyone.
+    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX));
 }
 
 #[cfg(not(any(debug_assertions, feature = "allow-panic")))]

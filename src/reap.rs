@@ -68,7 +68,7 @@ impl Reaper {
         }
         let level = match (is_main, self.warn_others) {
             (false, true) => Level::Warn,
-            (false, false) => Level::Debug,
+            (false, false) => Level::Info,
             (true, _) => Level::Info,
         };
         let who: &[u8] = if is_main { b"main child" } else { b"process" };

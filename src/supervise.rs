@@ -154,7 +154,6 @@ impl<'a> Supervisor<'a> {
     fn on_signal(&mut self, sig: u8, code: i32) {
         if code == sys::SI_KERNEL && self.ignore_once.contains(sig) {
             self.ignore_once.remove(sig);
-            self.log.say(Level::Debug, "ignored tty \x02", [sig.into(), 0]);
             return;
         }
         if self.cfg.program.is_none() {
@@ -199,7 +198,7 @@ impl<'a> Supervisor<'a> {
             Ok(()) if id == 0 => self.log.emit(Level::Info, "forwarded \x02 to \x03", args, &[who], 0),
             Ok(()) => self.log.emit(Level::Info, "forwarded \x02 to \x03\x01", args, &[who], 0),
             // The target died since; its SIGCHLD is on its way.
-            Err(Error(libc::ESRCH)) => self.log.say(Level::Debug, "no one to get \x02", args),
+            Err(Error(libc::ESRCH)) => {}
             Err(e) => self.log.emit(Level::Warn, "unable to forward \x02 to \x03", args, &[who], e.0),
         }
     }
