@@ -60,7 +60,6 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
 }
 
 /// Runs the configured program (or pause mode) to its end; returns the exit code.
-#[inline(never)]
 fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
     if !blocked {

@@ -8,10 +8,12 @@ use rustix::process::Pid;
 
 use crate::sys::{self, Error};
 
-/// Bytes of a `children` file read at once; a pid cut at the end is carried over.
-const READ_BUF: usize = 512;
+/// Bytes of a `children` file read: room for about 280 pids. Children of one
+/// process beyond that are not reached by the walk (as namespace PID 1,
+/// `kill(-1)` has no such limit).
+const READ_BUF: usize = 2048;
 /// Deepest level of the tree walked (each level holds one `READ_BUF` on the stack).
-const MAX_DEPTH: u32 = 32;
+const MAX_DEPTH: u32 = 16;
 /// `/proc/` + pid + `/task/` + pid + `/children` + NUL.
 const CHILDREN_PATH: usize = 6 + U32_DIGITS + 6 + U32_DIGITS + 9 + 1;
 
@@ -30,8 +32,8 @@ pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
 
 /// Signals each child of `pid` after its own descendants (read before anyone
 /// dies, so a dying parent's children are never missed by reparenting).
-/// nanoinit and its children are single-threaded as far as forking goes;
-/// children forked by other threads of a child are listed under those threads.
+/// Children forked by another thread of a process are listed under that
+/// thread's file, which this walk does not read.
 fn walk(pid: u32, sig: u8, depth: u32) -> Result<u32, Error> {
     let mut path = [0u8; CHILDREN_PATH];
     let mut d = [0u8; U32_DIGITS];
@@ -42,28 +44,15 @@ fn walk(pid: u32, sig: u8, depth: u32) -> Result<u32, Error> {
     }
     let fd = sys::open_readonly(path.get(..len).unwrap_or(&[]), 0)?;
     let mut buf = [0u8; READ_BUF];
-    let mut kept = 0;
+    let n = rustix::io::read(sys::borrow(&fd), &mut buf)?;
+    drop(fd);
     let mut sent = 0;
-    loop {
-        let n = rustix::io::read(sys::borrow(&fd), buf.get_mut(kept..).unwrap_or(&mut []))?;
-        if n == 0 {
-            return Ok(sent);
+    for child in nanoinit::bytes::split(buf.get(..n).unwrap_or(&[]), b' ').filter_map(parse_u32) {
+        if depth < MAX_DEPTH {
+            sent += walk(child, sig, depth + 1).unwrap_or(0);
         }
-        let filled = buf.get(..kept + n).unwrap_or(&[]);
-        // Each pid is followed by a space; what follows the last space is cut.
-        let (done, rest) = match filled.iter().rposition(|&b| b == b' ') {
-            Some(i) => (filled.get(..i).unwrap_or(&[]), filled.get(i + 1..).unwrap_or(&[])),
-            None => (&[][..], filled),
-        };
-        for child in nanoinit::bytes::split(done, b' ').filter_map(parse_u32) {
-            if depth < MAX_DEPTH {
-                sent += walk(child, sig, depth + 1).unwrap_or(0);
-            }
-            let Some(p) = i32::try_from(child).ok().and_then(Pid::from_raw) else { continue };
-            sent += u32::from(sys::kill(p, sig).is_ok());
-        }
-        let mut carry = [0u8; U32_DIGITS + 1];
-        kept = append(&mut carry, 0, rest).unwrap_or(0);
-        append(&mut buf, 0, carry.get(..kept).unwrap_or(&[]));
+        let Some(p) = i32::try_from(child).ok().and_then(Pid::from_raw) else { continue };
+        sent += u32::from(sys::kill(p, sig).is_ok());
     }
+    Ok(sent)
 }
