@@ -26,6 +26,7 @@ impl Default for Line {
 
 impl Line {
     /// Appends bytes, dropping what does not fit (one byte stays free for the newline).
+    #[inline(never)]
     pub fn push(&mut self, s: &[u8]) -> &mut Self {
         for &b in s {
             if self.len + 1 >= LINE_MAX {
@@ -77,6 +78,10 @@ impl Line {
             };
         }
         self
+    }
+    /// The bytes so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
     }
     /// The line so far followed by a newline.
     pub fn finish(&mut self) -> &[u8] {

@@ -60,6 +60,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
 }
 
 /// Runs the configured program (or pause mode) to its end; returns the exit code.
+#[inline(never)]
 fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
     if !blocked {
@@ -130,12 +131,9 @@ fn become_subreaper(log: Log, me: Pid) {
 /// Returns the signals the kernel sends us for it (when we led the session).
 #[inline(never)]
 fn release_tty(me: Pid) -> SigSet {
-    let stdin = sys::stdin();
-    if !rustix::termios::isatty(stdin) {
-        return SigSet::EMPTY;
-    }
     let leader = process::getsid(None).is_ok_and(|sid| sid == me);
     let mut set = SigSet::EMPTY;
+    // ENOTTY when fd 0 is no tty (or not ours): then nothing was released.
     if sys::release_ctty().is_ok() && leader {
         set.insert(SIGHUP);
         set.insert(SIGCONT);

@@ -29,14 +29,6 @@ pub const SIGTTOU: u8 = 22;
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT \
 CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 
-/// Other names the C headers define, and their numbers.
-const ALIASES: &[u8] = b"IOT CLD POLL UNUSED";
-const ALIAS_NUMS: [u8; 4] = [6, 17, 29, 31];
-
-/// How far `RTMIN+n` / `RTMAX-n` names reach before the other end takes over,
-/// as bash's `kill -l` prints them.
-const RT_HALF: u8 = (RTMAX - RTMIN) / 2;
-
 
 /// Short name of a signal without the `SIG` prefix, split in a fixed part and an
 /// optional offset: `(b"TERM", None)`, `(b"RTMIN", Some((b'+', 3)))`, `(b"", None)`
@@ -46,14 +38,11 @@ pub fn name(sig: u8) -> (&'static [u8], Option<(u8, u8)>) {
         let nth = usize::from(sig).wrapping_sub(1);
         return (crate::bytes::split(NAMES, b' ').nth(nth).unwrap_or(b""), None);
     }
-    let (base, op, k) = match sig - RTMIN {
-        k if k <= RT_HALF => (&b"RTMIN"[..], b'+', k),
-        _ => (&b"RTMAX"[..], b'-', RTMAX.wrapping_sub(sig)),
-    };
-    match k {
+    // Real-time signals are always named from RTMIN (RTMAX-n is parsed, not printed).
+    match sig - RTMIN {
         _ if sig > RTMAX => (b"", None),
-        0 => (base, None),
-        k => (base, Some((op, k))),
+        0 => (b"RTMIN", None),
+        k => (b"RTMIN", Some((b'+', k))),
     }
 }
 
@@ -77,9 +66,6 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
     let body = strip_prefix_ci(spec, b"SIG").unwrap_or(spec);
     if let Some(i) = crate::bytes::word_index(NAMES, body, true) {
         return Ok(i as u8 + 1);
-    }
-    if let Some(&s) = crate::bytes::word_index(ALIASES, body, true).and_then(|i| ALIAS_NUMS.get(i)) {
-        return Ok(s);
     }
     parse_rt(body, b"RTMIN", RTMIN, true)
         .or_else(|| parse_rt(body, b"RTMAX", RTMAX, false))
@@ -214,9 +200,7 @@ mod tests {
         assert_eq!(full_name(34), "SIGRTMIN");
         assert_eq!(full_name(35), "SIGRTMIN+1");
         assert_eq!(full_name(49), "SIGRTMIN+15");
-        assert_eq!(full_name(50), "SIGRTMAX-14");
-        assert_eq!(full_name(63), "SIGRTMAX-1");
-        assert_eq!(full_name(64), "SIGRTMAX");
+        assert_eq!(full_name(64), "SIGRTMIN+30");
         assert_eq!(full_name(32), "32");
     }
 
@@ -236,7 +220,7 @@ mod tests {
         assert_eq!(parse(b"SIG", false), Err(SpecError::Unknown));
         assert_eq!(parse(b"-15", false), Err(SpecError::Unknown));
         assert_eq!(parse(b" 15", false), Err(SpecError::Unknown));
-        assert_eq!(parse(b"IOT", false), Ok(6));
+        assert_eq!(parse(b"IOT", false), Err(SpecError::Unknown));
     }
 
     #[test]

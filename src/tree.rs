@@ -2,8 +2,8 @@
 //! a depth-first walk of `/proc/PID/task/PID/children` (never anything outside
 //! our own tree).
 
-use nanoinit::num::{fmt_u32, parse_u32, U32_DIGITS};
-use nanoinit::path::append;
+use nanoinit::line::Line;
+use nanoinit::num::parse_u32;
 use rustix::process::Pid;
 
 use crate::sys::{self, Error};
@@ -14,8 +14,6 @@ use crate::sys::{self, Error};
 const READ_BUF: usize = 2048;
 /// Deepest level of the tree walked (each level holds one `READ_BUF` on the stack).
 const MAX_DEPTH: u32 = 16;
-/// `/proc/` + pid + `/task/` + pid + `/children` + NUL.
-const CHILDREN_PATH: usize = 6 + U32_DIGITS + 6 + U32_DIGITS + 9 + 1;
 
 /// Sends `sig` to every descendant of nanoinit (`me`). Returns how many got it.
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
@@ -35,14 +33,9 @@ pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
 /// Children forked by another thread of a process are listed under that
 /// thread's file, which this walk does not read.
 fn walk(pid: u32, sig: u8, depth: u32) -> Result<u32, Error> {
-    let mut path = [0u8; CHILDREN_PATH];
-    let mut d = [0u8; U32_DIGITS];
-    let digits = fmt_u32(pid, &mut d);
-    let mut len = 0;
-    for part in [&b"/proc/"[..], digits, b"/task/", digits, b"/children\0"] {
-        len = append(&mut path, len, part).ok_or(Error(libc::ENAMETOOLONG))?;
-    }
-    let fd = sys::open_readonly(path.get(..len).unwrap_or(&[]), 0)?;
+    let mut path = Line::default();
+    path.str("/proc/").num(pid).str("/task/").num(pid).str("/children\0");
+    let fd = sys::open_readonly(path.as_bytes(), 0)?;
     let mut buf = [0u8; READ_BUF];
     let n = rustix::io::read(sys::borrow(&fd), &mut buf)?;
     drop(fd);
