@@ -94,6 +94,9 @@ pub struct Config {
     pub job_control: bool,
     /// Pause mode: no program; reap; exit 0 on TERM or INT.
     pub pause: bool,
+    /// The flag options in effect, one bit per `Opt`; `resolve` derives the
+    /// fields above from them once parsing is done.
+    flags: u16,
 }
 
 impl Config {
@@ -113,30 +116,47 @@ impl Config {
             wait_all: false,
             job_control: false,
             pause: false,
+            flags: if personality == Personality::DumbInit { Opt::Setsid.bit() } else { 0 },
         };
-        c.set_setsid(personality == Personality::DumbInit);
+        c.resolve();
         c
     }
 
-    /// setsid mode on or off, with what comes with it.
-    fn set_setsid(&mut self, on: bool) {
-        self.job_control = on;
-        self.session = match on {
-            true => Session::Session,
-            false if self.personality == Personality::DumbInit => Session::Inherit,
-            false => Session::Group,
+    /// Whether flag `o` is on.
+    fn has(&self, o: Opt) -> bool {
+        self.flags & o.bit() != 0
+    }
+
+    /// Derives placement, target and the job-control rewrites from the flags.
+    /// Precedence when several are given: single-child over setsid over pgroup.
+    fn resolve(&mut self) {
+        let pgroup = self.has(Opt::Pgroup);
+        let single = self.has(Opt::SingleChild);
+        let setsid = self.has(Opt::Setsid) && !single;
+        let dumb = self.personality == Personality::DumbInit;
+        self.session = match () {
+            _ if setsid => Session::Session,
+            _ if pgroup => Session::Group,
+            _ if single || dumb => Session::Inherit,
+            _ => Session::Group,
         };
-        if self.target != Target::All {
-            self.target = if on { Target::Group } else { Target::Child };
-        }
+        self.target = match () {
+            _ if self.has(Opt::SignalAll) => Target::All,
+            _ if setsid || pgroup => Target::Group,
+            _ => Target::Child,
+        };
+        self.job_control = setsid;
+        self.warn_reap = self.has(Opt::WarnReap);
+        self.wait_all = self.has(Opt::Wait);
+        self.pause = self.has(Opt::Pause);
         for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
             // In setsid mode the child's session is orphaned from any job
             // control, so default stop signals would be ignored; SIGSTOP cannot
             // be (dumb-init's rule). tini never forwards TTIN/TTOU.
-            let to = match on {
-                true => SIGSTOP,
-                false if s != SIGTSTP && self.personality == Personality::Tini => 0,
-                false => s,
+            let to = match () {
+                _ if setsid => SIGSTOP,
+                _ if s != SIGTSTP && self.personality == Personality::Tini => 0,
+                _ => s,
             };
             self.rewrite.set_default(s, to);
         }
@@ -145,31 +165,6 @@ impl Config {
     /// Applies a flag (`on`) or a valued option (`value`). `None` = bad value.
     fn apply(&mut self, opt: Opt, on: bool, value: &[u8]) -> Option<()> {
         match opt {
-            Opt::Help | Opt::Version | Opt::License | Opt::Subreaper | Opt::Verbose => {}
-            Opt::Pgroup => {
-                self.target = if on { Target::Group } else { Target::Child };
-                if on && self.session == Session::Inherit {
-                    self.session = Session::Group;
-                }
-            }
-            Opt::SingleChild => {
-                if on {
-                    self.set_setsid(false);
-                    self.session = Session::Inherit;
-                    self.target = Target::Child;
-                }
-            }
-            Opt::Setsid => self.set_setsid(on),
-            Opt::SignalAll => {
-                self.target = match on {
-                    true => Target::All,
-                    false if self.session == Session::Session => Target::Group,
-                    false => Target::Child,
-                }
-            }
-            Opt::WarnReap => self.warn_reap = on,
-            Opt::Wait => self.wait_all = on,
-            Opt::Pause => self.pause = on,
             Opt::Rewrite => {
                 for rule in bytes::split(value, b',') {
                     let (from, to) = bytes::cut(rule, b':')?;
@@ -184,6 +179,8 @@ impl Config {
             }
             Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
             Opt::Grace => self.grace_ms = num::parse_seconds_ms(value)?,
+            _ if on => self.flags |= opt.bit(),
+            _ => self.flags &= !opt.bit(),
         }
         Some(())
     }
@@ -344,6 +341,10 @@ fn nanoinit_env(name: &[u8]) -> Option<Opt> {
 }
 
 impl Opt {
+    /// The option's bit in `Config::flags`.
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
     /// Whether the option takes a value.
     fn takes_value(self) -> bool {
         matches!(self, Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace)
@@ -484,12 +485,13 @@ where
     }
     match program {
         _ if err.kind != ErrorKind::NoProgram => {}
-        Some((_, name)) if cfg.pause => {
+        Some((_, name)) if cfg.has(Opt::Pause) => {
             err = Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" };
         }
-        None if !cfg.pause => err.dash = "",
+        None if !cfg.has(Opt::Pause) => err.dash = "",
         _ => {
             cfg.program = program.map(|(i, _)| i);
+            cfg.resolve();
             return Ok(Parsed::Run);
         }
     }
