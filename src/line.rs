@@ -67,15 +67,36 @@ impl Line {
     /// take the next of `args`, and [`BYTES`] the next of `parts`. A call site
     /// then costs one string and a few registers, not inlined formatting.
     pub fn template(&mut self, msg: &str, args: [u32; 2], parts: &[&[u8]]) -> &mut Self {
-        let mut next = args.into_iter();
+        let [mut arg, mut later] = args;
         let mut part = parts.iter();
         for &b in msg.as_bytes() {
             match b {
-                NUM => self.num(next.next().unwrap_or(0)),
-                SIG => self.sig(next.next().unwrap_or(0) as u8),
-                BYTES => self.push(part.next().copied().unwrap_or(b"")),
-                _ => self.push(&[b]),
-            };
+                NUM | SIG => {
+                    if b == NUM {
+                        self.num(arg);
+                    } else {
+                        self.sig(arg as u8);
+                    }
+                    arg = core::mem::take(&mut later);
+                }
+                BYTES => {
+                    self.printable(part.next().copied().unwrap_or(b""));
+                }
+                _ => {
+                    self.push(&[b]);
+                }
+            }
+        }
+        self
+    }
+
+    /// Appends bytes from outside (a program name, an option value) with
+    /// control bytes shown as `?`, so a message stays one line and sends no
+    /// escape sequence to a terminal.
+    #[inline(never)]
+    pub fn printable(&mut self, s: &[u8]) -> &mut Self {
+        for &b in s {
+            self.push(&[if b < b' ' || b == 0x7f { b'?' } else { b }]);
         }
         self
     }
