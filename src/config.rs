@@ -346,6 +346,7 @@ impl Opt {
         1 << self as u16
     }
     /// Whether the option takes a value.
+    #[inline(never)]
     fn takes_value(self) -> bool {
         matches!(self, Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace)
     }

@@ -18,6 +18,7 @@ pub fn dirs(path: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Writes `dir/prog\0` into `buf` and returns it with its NUL, or `None` when it
 /// does not fit. An empty `dir` yields `prog` itself (relative to the cwd).
+#[inline(always)]
 pub fn join<'b>(dir: &[u8], prog: &[u8], buf: &'b mut [u8; PATH_BUF]) -> Option<&'b [u8]> {
     let sep: &[u8] = if dir.is_empty() || dir.last() == Some(&b'/') { b"" } else { b"/" };
     let mut len = 0;

@@ -130,6 +130,7 @@ pub struct Rewrite {
 }
 
 impl Default for Rewrite {
+    #[inline(always)]
     fn default() -> Self {
         let mut to = [0u8; NSIG as usize];
         for (i, t) in to.iter_mut().enumerate() {

@@ -16,6 +16,7 @@ const READ_BUF: usize = 2048;
 const MAX_DEPTH: u32 = 16;
 
 /// Sends `sig` to every descendant of nanoinit (`me`). Returns how many got it.
+#[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
     if me == Pid::INIT {
         // Every process of the namespace is ours; the kernel skips PID 1 itself.

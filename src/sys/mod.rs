@@ -193,6 +193,7 @@ pub enum Forked {
 }
 
 /// `clone(SIGCHLD)`—fork semantics: the child gets a copy of the address space.
+#[inline(always)]
 pub fn fork() -> Result<Forked> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
     // of our memory, as after fork(2); nanoinit has one thread, so that copy is
@@ -293,6 +294,7 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 }
 
 /// `exit_group(code)`—ends the process.
+#[inline(always)]
 pub fn exit(code: u8) -> ! {
     // SAFETY: exit_group takes an int and never returns.
     unsafe {
@@ -314,6 +316,7 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
 ///
 /// Callers must own no fd object in that range (an `OwnedFd` there would later
 /// close a number that may have been reused).
+#[inline(always)]
 pub fn close_range(first: u32, last: u32) -> Result<()> {
     // SAFETY: close_range only closes fds; the caller guarantees no live owned
     // fd object refers to one in the range.
