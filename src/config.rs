@@ -13,6 +13,8 @@ use crate::status::RemapSet;
 /// Grace period of nanoinit's own personality: long enough for a clean shutdown of
 /// what the main child left behind, shorter than Docker's 10 s and Kubernetes' 30 s.
 pub const DEFAULT_GRACE_MS: u32 = 3000;
+/// Milliseconds in a second (`--grace` takes whole seconds, as `docker stop -t`).
+const MS_PER_S: u32 = 1000;
 /// Verbosity when nothing says otherwise: warnings and errors.
 pub const DEFAULT_VERBOSITY: u8 = 1;
 /// Verbosity `DUMB_INIT_DEBUG` asks for.
@@ -178,7 +180,7 @@ impl Config {
                 }
             }
             Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
-            Opt::Grace => self.grace_ms = num::parse_seconds_ms(value)?,
+            Opt::Grace => self.grace_ms = num::parse_u32(value)?.checked_mul(MS_PER_S)?,
             _ if on => self.flags |= opt.bit(),
             _ => self.flags &= !opt.bit(),
         }

@@ -46,8 +46,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
         Ok(Parsed::License) => text::LICENSE,
         Ok(Parsed::Version) => match personality {
             Personality::Tini => text::VERSION_LINE_TINI,
-            Personality::DumbInit => text::VERSION_LINE_DUMB_INIT,
-            Personality::Nanoinit => text::VERSION_LINE,
+            _ => text::VERSION_LINE,
         },
         Err(e) => {
             Log::new(0).emit(Level::Error, e.template(), [0, 0], &e.parts(), 0);

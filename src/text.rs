@@ -9,8 +9,6 @@ pub const GIT: &str = env!("NANOINIT_GIT");
 pub const VERSION_LINE: &str = concat!("nanoinit ", env!("CARGO_PKG_VERSION"), " (git ", env!("NANOINIT_GIT"), ")\n");
 /// `tini --version`, in the form `docker info` parses.
 pub const VERSION_LINE_TINI: &str = concat!("tini version ", env!("CARGO_PKG_VERSION"), " - git.", env!("NANOINIT_GIT"), "\n");
-/// `dumb-init --version`.
-pub const VERSION_LINE_DUMB_INIT: &str = concat!("dumb-init v", env!("CARGO_PKG_VERSION"), " (nanoinit git ", env!("NANOINIT_GIT"), ")\n");
 
 /// The one-line hint after a usage error.
 pub const USAGE_HINT: &str = "Try 'nanoinit --help'.\n";
@@ -25,4 +23,5 @@ usage: nanoinit [-hVlvswgcaP] [-r S:R] [-e N] [-p SIG] [--setsid] [--wait]
 ";
 
 /// `--license`: the notice; the full text is LICENSE in the source.
-pub const LICENSE: &str = "nanoinit: MIT License, (c) 2026 the nanoinit authors; no warranty. See LICENSE.\n";
+pub const LICENSE: &str = "nanoinit: MIT License. See LICENSE.
+";
