@@ -54,13 +54,8 @@ impl Line {
     pub fn sig(&mut self, sig: u8) -> &mut Self {
         match crate::signals::name(sig) {
             (b"", _) => self.num(u32::from(sig)),
-            (n, off) => {
-                self.str("SIG").push(n);
-                if let Some((op, k)) = off {
-                    self.push(&[op]).num(u32::from(k));
-                }
-                self
-            }
+            (n, None) => self.str("SIG").push(n),
+            (_, Some((_, k))) => self.str("SIGRTMIN+").num(u32::from(k)),
         }
     }
     /// Appends a message template: text in which the bytes [`NUM`] and [`SIG`]
