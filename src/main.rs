@@ -118,11 +118,10 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
 #[inline(never)]
 fn become_subreaper(log: Log, me: Pid) {
-    let set = process::set_child_subreaper(Some(me));
-    match (set, process::child_subreaper()) {
-        (Ok(()), Ok(Some(_))) => {}
-        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "unable to become subreaper", e),
-        (Ok(()), Ok(None)) => log.say(Level::Warn, "subreaper did not stick", [0, 0]),
+    // Read back: a prctl that "succeeds" without effect must not go unnoticed.
+    let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
+    if !matches!(set, Ok(Some(_))) {
+        log.failed(Level::Warn, "unable to become subreaper", set.err().map_or(0, |e| e.raw_os_error()));
     }
 }
 

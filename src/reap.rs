@@ -72,15 +72,11 @@ impl Reaper {
             (true, _) => Level::Info,
         };
         let who: &[u8] = if is_main { b"main child" } else { b"process" };
-        let pid = pid.as_raw_pid() as u32;
-        match ended {
-            Ended::Exited(c) => self.log.emit(level, "reaped \x03 \x01: exit code \x01", [pid, c.into()], &[who], 0),
-            Ended::Signaled { sig, core: false } => {
-                self.log.emit(level, "reaped \x03 \x01: killed by \x02", [pid, sig.into()], &[who], 0)
-            }
-            Ended::Signaled { sig, core: true } => {
-                self.log.emit(level, "reaped \x03 \x01: killed by \x02 (core dumped)", [pid, sig.into()], &[who], 0)
-            }
-        }
+        let (msg, how) = match ended {
+            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c),
+            Ended::Signaled { sig, core: false } => ("reaped \x03 \x01: killed by \x02", sig),
+            Ended::Signaled { sig, core: true } => ("reaped \x03 \x01: killed by \x02 (core dumped)", sig),
+        };
+        self.log.emit(level, msg, [pid.as_raw_pid() as u32, how.into()], &[who], 0);
     }
 }

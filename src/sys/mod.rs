@@ -49,6 +49,12 @@ impl From<rustix::io::Errno> for Error {
     }
 }
 
+impl From<i32> for Error {
+    fn from(raw: i32) -> Error {
+        Error(raw)
+    }
+}
+
 /// A syscall's result.
 pub type Result<T> = core::result::Result<T, Error>;
 
