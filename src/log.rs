@@ -66,8 +66,6 @@ impl Log {
     }
 }
 
-}
-
 /// Writes all of `bytes` to `fd`, giving up on the first error (a closed stderr
 /// must never stop the init).
 pub fn write_all(fd: rustix::fd::BorrowedFd<'_>, mut bytes: &[u8]) {
