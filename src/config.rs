@@ -258,6 +258,7 @@ impl Error<'_> {
     }
 
     /// The message as a [`Line::template`] over [`Error::parts`].
+    #[inline(never)]
     pub fn template(&self) -> &'static str {
         match self.kind {
             ErrorKind::UnknownOption => "unknown option \x03\x03",

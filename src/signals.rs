@@ -86,6 +86,7 @@ fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
     (RTMIN..=RTMAX).contains(&sig).then_some(sig)
 }
 
+#[inline(always)]
 fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     let head = s.get(..prefix.len())?;
     crate::bytes::eq_ci(head, prefix).then(|| s.get(prefix.len()..).unwrap_or(&[]))

@@ -67,6 +67,7 @@ fn check(ret: isize) -> Result<usize> {
     }
 }
 
+#[inline(always)]
 fn sigprocmask(how: i32, set: Option<&u64>) -> Result<u64> {
     let mut old: u64 = 0;
     let set_ptr = set.map_or(0, |s| s as *const u64 as usize);
@@ -101,6 +102,7 @@ struct KernelSigaction {
 /// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
 /// kernel reap our children before we see their status). Failures are only for
 /// KILL/STOP, which are skipped.
+#[inline(always)]
 pub fn default_all_dispositions() {
     let dfl = KernelSigaction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
     for sig in 1..=nanoinit::signals::NSIG {
