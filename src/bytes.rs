@@ -47,21 +47,28 @@ pub fn cut(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
 /// `s` without `prefix`, if it starts with it.
 #[inline(never)]
 pub fn strip<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    s.get(..prefix.len()).filter(|h| *h == prefix)?;
+    s.get(..prefix.len()).filter(|h| eq(h, prefix, false))?;
     s.get(prefix.len()..)
 }
 
 /// ASCII case-insensitive equality (core's version is vectorised and large).
-#[inline(never)]
 pub fn eq_ci(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+    eq(a, b, true)
+}
+
+/// Byte-string equality, ASCII case folded when `ci`. Our own loop: slice `==`
+/// calls `bcmp` through a GOT entry, which alone costs the binary a writable
+/// segment.
+#[inline(never)]
+pub fn eq(a: &[u8], b: &[u8], ci: bool) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| if ci { x.eq_ignore_ascii_case(y) } else { x == y })
 }
 
 /// Index of the first space-separated word of `list` equal to `w` (ASCII case
 /// folded when `ci`).
 #[inline(never)]
 pub fn word_index(list: &[u8], w: &[u8], ci: bool) -> Option<usize> {
-    split(list, b' ').position(|x| if ci { eq_ci(x, w) } else { x == w })
+    split(list, b' ').position(|x| eq(x, w, ci))
 }
 
 #[cfg(test)]

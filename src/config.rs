@@ -431,7 +431,7 @@ where
         err.dash = dash;
         // One `--long[=value]`, or each letter of a cluster like `-vvg` / `-e143`.
         while let Some((&c, tail)) = rest.split_first() {
-            let (opt, inline) = if dash == "--" {
+            let (opt, inline) = if dash.len() == 2 {
                 let (name, inline) = match bytes::cut(rest, b'=') {
                     Some((n, v)) => (n, Some(v)),
                     None => (rest, None),
