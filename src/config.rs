@@ -333,6 +333,7 @@ const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Sets
 const ENV_SUFFIX_MAX: usize = 16;
 
 /// The option `NANOINIT_<SUFFIX>` sets, if any (not help, version or license).
+#[inline(never)]
 fn nanoinit_env(name: &[u8]) -> Option<Opt> {
     let suffix = bytes::strip(name, b"NANOINIT_")?;
     let mut long = [0u8; ENV_SUFFIX_MAX];

@@ -73,6 +73,7 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
 }
 
 /// `RTMIN`, `RTMIN+n` (or `RTMAX`, `RTMAX-n`), kept within 34..=64.
+#[inline(always)]
 fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
     let rest = strip_prefix_ci(body, base_name)?;
     let Some((&op, digits)) = rest.split_first() else {
