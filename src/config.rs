@@ -1,9 +1,10 @@
 //! Command line and environment → one plain [`Config`]. Pure: no syscalls.
 //!
 //! Parsing stops at the first non-option (or `--`), so the program's own flags
-//! are never taken (tini#55, #132). Precedence: command line, then `NANOINIT_*`,
-//! then the peers' variables (`TINI_*`, `DUMB_INIT_*`), then the personality's defaults.
+//! are never taken (tini#55, #132). Precedence: the command line over the
+//! environment (where a later variable wins) over the personality's defaults.
 
+use crate::bytes;
 use crate::line::Line;
 use crate::num;
 use crate::signals::{self, Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
@@ -12,6 +13,8 @@ use crate::status::RemapSet;
 /// Grace period of nanoinit's own personality: long enough for a clean shutdown of
 /// what the main child left behind, shorter than Docker's 10 s and Kubernetes' 30 s.
 pub const DEFAULT_GRACE_MS: u32 = 3000;
+/// Milliseconds in a second (`--grace` takes whole seconds, as `docker stop -t`).
+const MS_PER_S: u32 = 1000;
 /// Verbosity when nothing says otherwise: warnings and errors.
 pub const DEFAULT_VERBOSITY: u8 = 1;
 /// Verbosity `DUMB_INIT_DEBUG` asks for.
@@ -33,11 +36,11 @@ pub enum Personality {
 impl Personality {
     /// The personality for an `argv[0]`.
     pub fn from_argv0(argv0: &[u8]) -> Personality {
-        let base = argv0.rsplit(|&b| b == b'/').next().unwrap_or(argv0);
-        match base {
-            b"tini" | b"tini-static" | b"docker-init" => Personality::Tini,
-            b"dumb-init" => Personality::DumbInit,
-            _ => Personality::Nanoinit,
+        let base = bytes::split(argv0, b'/').last().unwrap_or(argv0);
+        match bytes::word_index(b"tini tini-static docker-init dumb-init", base, false) {
+            Some(0..=2) => Personality::Tini,
+            Some(_) => Personality::DumbInit,
+            None => Personality::Nanoinit,
         }
     }
 }
@@ -91,6 +94,117 @@ pub struct Config {
     pub wait_all: bool,
     /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's setsid job control).
     pub job_control: bool,
+    /// Pause mode: no program; reap; exit 0 on TERM or INT.
+    pub pause: bool,
+    /// The flag options in effect, one bit per `Opt`; `resolve` derives the
+    /// fields above from them once parsing is done.
+    flags: u16,
+}
+
+impl Config {
+    /// A personality's defaults, before any option or variable.
+    pub fn defaults(personality: Personality) -> Config {
+        let mut c = Config {
+            personality,
+            program: None,
+            verbosity: DEFAULT_VERBOSITY,
+            session: Session::Group,
+            target: Target::Child,
+            rewrite: Rewrite::default(),
+            remap: RemapSet::default(),
+            pdeathsig: 0,
+            warn_reap: false,
+            grace_ms: if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 },
+            wait_all: false,
+            job_control: false,
+            pause: false,
+            flags: if personality == Personality::DumbInit { Opt::Setsid.bit() } else { 0 },
+        };
+        c.resolve();
+        c
+    }
+
+    /// Whether flag `o` is on.
+    fn has(&self, o: Opt) -> bool {
+        self.flags & o.bit() != 0
+    }
+
+    /// Derives placement, target and the job-control rewrites from the flags.
+    /// Precedence when several are given: single-child over setsid over pgroup.
+    fn resolve(&mut self) {
+        let pgroup = self.has(Opt::Pgroup);
+        let single = self.has(Opt::SingleChild);
+        let setsid = self.has(Opt::Setsid) && !single;
+        let dumb = self.personality == Personality::DumbInit;
+        self.session = match () {
+            _ if setsid => Session::Session,
+            _ if pgroup => Session::Group,
+            _ if single || dumb => Session::Inherit,
+            _ => Session::Group,
+        };
+        self.target = match () {
+            _ if self.has(Opt::SignalAll) => Target::All,
+            _ if setsid || pgroup => Target::Group,
+            _ => Target::Child,
+        };
+        self.job_control = setsid;
+        self.warn_reap = self.has(Opt::WarnReap);
+        self.wait_all = self.has(Opt::Wait);
+        self.pause = self.has(Opt::Pause);
+        for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
+            // In setsid mode the child's session is orphaned from any job
+            // control, so default stop signals would be ignored; SIGSTOP cannot
+            // be (dumb-init's rule). tini never forwards TTIN/TTOU.
+            let to = match () {
+                _ if setsid => SIGSTOP,
+                _ if s != SIGTSTP && self.personality == Personality::Tini => 0,
+                _ => s,
+            };
+            self.rewrite.set_default(s, to);
+        }
+    }
+
+    /// Applies a flag (`on`) or a valued option (`value`). `None` = bad value.
+    fn apply(&mut self, opt: Opt, on: bool, value: &[u8]) -> Option<()> {
+        match opt {
+            Opt::Rewrite => {
+                for rule in bytes::split(value, b',') {
+                    let (from, to) = bytes::cut(rule, b':')?;
+                    let from = signals::parse(from, false).ok()?;
+                    self.rewrite.set(from, signals::parse(to, true).ok()?);
+                }
+            }
+            Opt::RemapExit => {
+                for code in bytes::split(value, b',') {
+                    self.remap.insert(u8::try_from(num::parse_u32(code)?).ok()?);
+                }
+            }
+            Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
+            Opt::Grace => self.grace_ms = num::parse_u32(value)?.checked_mul(MS_PER_S)?,
+            _ if on => self.flags |= opt.bit(),
+            _ => self.flags &= !opt.bit(),
+        }
+        Some(())
+    }
+
+    /// Applies one environment variable, if it is one of ours. `None` = bad value.
+    fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
+        let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
+            return Some(());
+        };
+        match opt {
+            Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
+            // DUMB_INIT_DEBUG
+            Opt::Help => {
+                if parse_bool(value)? {
+                    self.verbosity = DEBUG_VERBOSITY;
+                }
+            }
+            o if o.takes_value() => self.apply(o, true, value)?,
+            o => self.apply(o, parse_bool(value)?, value)?,
+        }
+        Some(())
+    }
 }
 
 /// What the command line asks for.
@@ -138,20 +252,27 @@ pub struct Error<'a> {
 
 impl Error<'_> {
     /// Renders the one-line message (without the `nanoinit: ` prefix).
+    #[inline(never)]
     pub fn render<'l>(&self, l: &'l mut Line) -> &'l mut Line {
-        let what = match self.kind {
-            ErrorKind::UnknownOption => "unknown option ",
-            ErrorKind::MissingValue => "missing value for ",
-            ErrorKind::BadValue => "bad value for ",
-            ErrorKind::UnexpectedValue => "no value allowed for ",
-            ErrorKind::NoProgram => return l.str("no program given"),
-            ErrorKind::ProgramInPause => return l.str("pause mode runs no program, but got '").push(self.name).str("'"),
-        };
-        l.str(what).str(self.dash).push(self.name);
-        if matches!(self.kind, ErrorKind::BadValue | ErrorKind::UnexpectedValue) {
-            l.str(": '").push(self.value).str("'");
+        l.template(self.template(), [0, 0], &self.parts())
+    }
+
+    /// The message as a [`Line::template`] over [`Error::parts`].
+    #[inline(never)]
+    pub fn template(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::UnknownOption => "unknown option \x03\x03",
+            ErrorKind::MissingValue => "missing value for \x03\x03",
+            ErrorKind::BadValue => "bad value for \x03\x03: '\x03'",
+            ErrorKind::UnexpectedValue => "no value allowed for \x03\x03: '\x03'",
+            ErrorKind::NoProgram => "no program given",
+            ErrorKind::ProgramInPause => "pause mode runs no program, but got '\x03\x03'",
         }
-        l
+    }
+
+    /// The dash, the name and the value, for [`Error::template`].
+    pub fn parts(&self) -> [&[u8]; 3] {
+        [self.dash.as_bytes(), self.name, self.value]
     }
 }
 
@@ -176,300 +297,208 @@ enum Opt {
     Pause,
 }
 
-/// `(option, short, long, takes a value)`.
-const OPTIONS: [(Opt, u8, &str, bool); 16] = [
-    (Opt::Help, b'h', "help", false),
-    (Opt::Version, b'V', "version", false),
-    (Opt::License, b'l', "license", false),
-    (Opt::Verbose, b'v', "verbose", false),
-    (Opt::Subreaper, b's', "subreaper", false),
-    (Opt::Pgroup, b'g', "pgroup", false),
-    (Opt::SingleChild, b'c', "single-child", false),
-    (Opt::Setsid, 0, "setsid", false),
-    (Opt::Rewrite, b'r', "rewrite", true),
-    (Opt::RemapExit, b'e', "remap-exit", true),
-    (Opt::Pdeathsig, b'p', "pdeathsig", true),
-    (Opt::WarnReap, b'w', "warn-reap", false),
-    (Opt::Grace, 0, "grace", true),
-    (Opt::Wait, 0, "wait", false),
-    (Opt::SignalAll, b'a', "signal-all", false),
-    (Opt::Pause, b'P', "pause", false),
+/// Every option, in the order of `LONG` and `SHORT`.
+const ALL: [Opt; 16] = [
+    Opt::Help,
+    Opt::Version,
+    Opt::License,
+    Opt::Verbose,
+    Opt::Subreaper,
+    Opt::Pgroup,
+    Opt::SingleChild,
+    Opt::Setsid,
+    Opt::Rewrite,
+    Opt::RemapExit,
+    Opt::Pdeathsig,
+    Opt::WarnReap,
+    Opt::Grace,
+    Opt::Wait,
+    Opt::SignalAll,
+    Opt::Pause,
 ];
+/// Long names in `ALL` order, space-separated (one string, not a pointer table).
+const LONG: &[u8] = b"help version license verbose subreaper pgroup single-child setsid rewrite \
+remap-exit pdeathsig warn-reap grace wait signal-all pause";
+/// Short letters in `ALL` order; a space means none.
+const SHORT: &[u8; 16] = b"hVlvsgc repwa  P";
 
-/// Environment variables: `(name, option it sets)`. Later entries win, so the
-/// peers' variables come first and `NANOINIT_*` last.
-const ENV_VARS: [(&str, Opt); 17] = [
-    ("TINI_SUBREAPER", Opt::Subreaper),
-    ("TINI_KILL_PROCESS_GROUP", Opt::Pgroup),
-    ("TINI_VERBOSITY", Opt::Verbose),
-    ("DUMB_INIT_SETSID", Opt::Setsid),
-    ("DUMB_INIT_DEBUG", Opt::Help), // a boolean that means "debug verbosity"
-    ("NANOINIT_VERBOSITY", Opt::Verbose),
-    ("NANOINIT_SUBREAPER", Opt::Subreaper),
-    ("NANOINIT_PGROUP", Opt::Pgroup),
-    ("NANOINIT_SINGLE_CHILD", Opt::SingleChild),
-    ("NANOINIT_SETSID", Opt::Setsid),
-    ("NANOINIT_REWRITE", Opt::Rewrite),
-    ("NANOINIT_REMAP_EXIT", Opt::RemapExit),
-    ("NANOINIT_PDEATHSIG", Opt::Pdeathsig),
-    ("NANOINIT_WARN_REAP", Opt::WarnReap),
-    ("NANOINIT_GRACE", Opt::Grace),
-    ("NANOINIT_WAIT", Opt::Wait),
-    ("NANOINIT_SIGNAL_ALL", Opt::SignalAll),
-];
+/// The peers' environment variables and `NANOINIT_VERBOSITY`, in `ENV_OPTS`
+/// order; every other option is `NANOINIT_<LONG_NAME>` (`-` as `_`).
+/// `DUMB_INIT_DEBUG` is a boolean meaning "debug verbosity"; it maps to
+/// `Help`, which no variable can mean otherwise.
+const ENV_NAMES: &[u8] = b"TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID \
+DUMB_INIT_DEBUG NANOINIT_VERBOSITY";
+const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Setsid, Opt::Help, Opt::Verbose];
+/// Longest `NANOINIT_*` suffix worth comparing (`SINGLE_CHILD`, `REMAP_EXIT`, …).
+const ENV_SUFFIX_MAX: usize = 16;
 
-/// Accumulated choices before the personality's defaults fill the gaps.
-struct Draft {
-    verbosity: Option<u8>,
-    verbose_flags: u8,
-    setsid: Option<bool>,
-    pgroup: Option<bool>,
-    signal_all: bool,
-    rewrite: Rewrite,
-    remap: RemapSet,
-    pdeathsig: u8,
-    warn_reap: bool,
-    grace_ms: Option<u32>,
-    wait_all: bool,
-    pause: bool,
+/// The option `NANOINIT_<SUFFIX>` sets, if any (not help, version or license).
+#[inline(never)]
+fn nanoinit_env(name: &[u8]) -> Option<Opt> {
+    let suffix = bytes::strip(name, b"NANOINIT_")?;
+    let mut long = [0u8; ENV_SUFFIX_MAX];
+    let long = long.get_mut(..suffix.len())?;
+    for (d, &s) in long.iter_mut().zip(suffix) {
+        *d = if s == b'_' { b'-' } else { s.to_ascii_lowercase() };
+    }
+    lookup(LONG, &ALL, long).filter(|o| !matches!(o, Opt::Help | Opt::Version | Opt::License))
+}
+
+impl Opt {
+    /// The option's bit in `Config::flags`.
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+    /// Whether the option takes a value.
+    #[inline(never)]
+    fn takes_value(self) -> bool {
+        matches!(self, Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace)
+    }
+}
+
+/// The entry of `opts` whose word in `names` is `name`.
+fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
+    opts.get(bytes::word_index(names, name, false)?).copied()
 }
 
 /// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
 fn parse_bool(v: &[u8]) -> Option<bool> {
-    const ON: [&str; 4] = ["1", "true", "yes", "on"];
-    const OFF: [&str; 5] = ["", "0", "false", "no", "off"];
-    if ON.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+    if bytes::word_index(b"1 true yes on", v, true).is_some() {
         Some(true)
-    } else if OFF.iter().any(|w| v.eq_ignore_ascii_case(w.as_bytes())) {
+    } else if v.is_empty() || bytes::word_index(b"0 false no off", v, true).is_some() {
         Some(false)
     } else {
         None
     }
 }
 
-/// Parses `S:R` (signal S forwarded as R; R = 0 drops S).
-fn parse_rewrite(v: &[u8]) -> Option<(u8, u8)> {
-    let colon = v.iter().position(|&b| b == b':')?;
-    let from = signals::parse(v.get(..colon)?, false).ok()?;
-    let to = signals::parse(v.get(colon + 1..)?, true).ok()?;
-    Some((from, to))
-}
-
-impl Draft {
-    fn new() -> Draft {
-        Draft {
-            verbosity: None,
-            verbose_flags: 0,
-            setsid: None,
-            pgroup: None,
-            signal_all: false,
-            rewrite: Rewrite::default(),
-            remap: RemapSet::default(),
-            pdeathsig: 0,
-            warn_reap: false,
-            grace_ms: None,
-            wait_all: false,
-            pause: false,
-        }
-    }
-
-    /// Applies a flag (`on`) or a valued option (`value`). `None` = bad value.
-    fn apply(&mut self, opt: Opt, on: bool, value: &[u8]) -> Option<()> {
-        match opt {
-            Opt::Help | Opt::Version | Opt::License | Opt::Subreaper => {}
-            Opt::Verbose => self.verbose_flags = self.verbose_flags.saturating_add(1),
-            Opt::Pgroup => self.pgroup = Some(on),
-            Opt::SingleChild => {
-                if on {
-                    self.setsid = Some(false);
-                    self.pgroup = Some(false);
-                }
-            }
-            Opt::Setsid => self.setsid = Some(on),
-            Opt::WarnReap => self.warn_reap = on,
-            Opt::Wait => self.wait_all = on,
-            Opt::SignalAll => self.signal_all = on,
-            Opt::Pause => self.pause = on,
-            Opt::Rewrite => {
-                for rule in value.split(|&b| b == b',') {
-                    let (from, to) = parse_rewrite(rule)?;
-                    self.rewrite.set(from, to);
-                }
-            }
-            Opt::RemapExit => {
-                for code in value.split(|&b| b == b',') {
-                    self.remap.insert(u8::try_from(num::parse_u32(code)?).ok()?);
-                }
-            }
-            Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
-            Opt::Grace => self.grace_ms = Some(num::parse_seconds_ms(value)?),
-        }
-        Some(())
-    }
-
-    /// Applies one environment variable, if it is one of ours.
-    fn apply_env<'a>(&mut self, name: &'a [u8], value: &'a [u8], personality_debug: &mut bool) -> Result<(), Error<'a>> {
-        let Some(&(_, opt)) = ENV_VARS.iter().find(|(n, _)| n.as_bytes() == name) else {
-            return Ok(());
-        };
-        let bad = Error { kind: ErrorKind::BadValue, dash: "", name, value };
-        match opt {
-            Opt::Verbose => {
-                let v = num::parse_u32(value).ok_or(bad)?;
-                self.verbosity = Some(v.min(u32::from(MAX_VERBOSITY)) as u8);
-            }
-            Opt::Help => {
-                if parse_bool(value).ok_or(bad)? {
-                    *personality_debug = true;
-                }
-            }
-            Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace => self.apply(opt, true, value).ok_or(bad)?,
-            _ => self.apply(opt, parse_bool(value).ok_or(bad)?, value).ok_or(bad)?,
-        }
-        Ok(())
-    }
-
-    fn finish(self, personality: Personality, program: Option<usize>, debug: bool) -> Config {
-        let dumb = personality == Personality::DumbInit;
-        let setsid = self.setsid.unwrap_or(dumb);
-        let mut target = match self.pgroup.unwrap_or(setsid) {
-            true => Target::Group,
-            false => Target::Child,
-        };
-        let session = match (setsid, target) {
-            (true, _) => Session::Session,
-            (false, Target::Group) => Session::Group,
-            _ if dumb => Session::Inherit,
-            _ => Session::Group,
-        };
-        if self.signal_all {
-            target = Target::All;
-        }
-        let mut rewrite = self.rewrite;
-        if setsid {
-            // The child's session is orphaned from any job control, so default
-            // stop signals would be ignored; SIGSTOP cannot be (dumb-init's rule).
-            for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
-                rewrite.set_default(s, SIGSTOP);
-            }
-        } else if personality == Personality::Tini {
-            // tini ignores these itself and never forwards them.
-            rewrite.set_default(SIGTTIN, 0);
-            rewrite.set_default(SIGTTOU, 0);
-        }
-        let verbosity = match (self.verbose_flags, self.verbosity) {
-            (0, Some(v)) => v,
-            (0, None) if debug => DEBUG_VERBOSITY,
-            (0, None) => DEFAULT_VERBOSITY,
-            (n, _) => DEFAULT_VERBOSITY.saturating_add(n).min(MAX_VERBOSITY),
-        };
-        let default_grace = if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 };
-        Config {
-            personality,
-            program: if self.pause { None } else { program },
-            verbosity,
-            session,
-            target,
-            rewrite,
-            remap: self.remap,
-            pdeathsig: self.pdeathsig,
-            warn_reap: self.warn_reap,
-            grace_ms: self.grace_ms.unwrap_or(default_grace),
-            wait_all: self.wait_all,
-            job_control: setsid,
-        }
-    }
-}
-
-/// Splits `NAME=VALUE`.
-fn split_env(entry: &[u8]) -> Option<(&[u8], &[u8])> {
-    let eq = entry.iter().position(|&b| b == b'=')?;
-    Some((entry.get(..eq)?, entry.get(eq + 1..)?))
-}
-
 /// Parses `argv` (all of it, `argv[0]` included) and the environment.
-#[inline(never)]
 pub fn parse<'a, A, E>(argv: A, env: E) -> Result<Action, Error<'a>>
 where
     A: IntoIterator<Item = &'a [u8]>,
     E: IntoIterator<Item = &'a [u8]>,
 {
+    let mut argv = argv.into_iter();
+    let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
+    let mut cfg = Config::defaults(personality);
+    match parse_into(&mut cfg, argv, env)? {
+        Parsed::Run => Ok(Action::Run(cfg)),
+        Parsed::Help => Ok(Action::Help),
+        Parsed::Version => Ok(Action::Version(personality)),
+        Parsed::License => Ok(Action::License),
+    }
+}
+
+/// What [`parse_into`] found, without the config it filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parsed {
+    /// Run with the config.
+    Run,
+    /// `--help`.
+    Help,
+    /// `--version`.
+    Version,
+    /// `--license`.
+    License,
+}
+
+/// Parses the arguments after `argv[0]` and the environment into `cfg`, which
+/// holds the personality's defaults ([`Config::defaults`]).
+pub fn parse_into<'a, A, E>(cfg: &mut Config, argv: A, env: E) -> Result<Parsed, Error<'a>>
+where
+    A: IntoIterator<Item = &'a [u8]>,
+    E: IntoIterator<Item = &'a [u8]>,
+{
     let mut args = argv.into_iter();
-    let personality = Personality::from_argv0(args.next().unwrap_or(b""));
-    let mut d = Draft::new();
-    let mut debug = false;
     for entry in env {
-        if let Some((name, value)) = split_env(entry) {
-            d.apply_env(name, value, &mut debug)?;
+        let Some((name, value)) = bytes::cut(entry, b'=') else { continue };
+        if cfg.apply_env(name, value).is_none() {
+            return Err(Error { kind: ErrorKind::BadValue, dash: "", name, value });
         }
     }
-
-    let mut program = None;
+    let mut verbose_flags = 0u8;
+    // Every error leaves through `err`, filled in where it is found.
+    let mut err = Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" };
     let mut index = 0usize;
-    while let Some(arg) = args.next() {
+    let program = 'args: loop {
+        let Some(arg) = args.next() else { break None };
         index += 1;
-        let (dash, body) = match arg {
-            [b'-', b'-'] => {
-                program = args.next().map(|p| (index + 1, p));
-                break;
-            }
-            [b'-', b'-', rest @ ..] => ("--", rest),
-            [b'-', rest @ ..] if !rest.is_empty() => ("-", rest),
-            _ => {
-                program = Some((index, arg));
-                break;
-            }
+        let (dash, mut rest) = match arg {
+            b"--" => break args.next().map(|p| (index + 1, p)),
+            [b'-', b'-', r @ ..] => ("--", r),
+            [b'-', r @ ..] if !r.is_empty() => ("-", r),
+            _ => break Some((index, arg)),
         };
-        // Each option in a cluster like `-vvg` or `-e143`, or the one `--long[=value]`.
-        let mut rest = body;
-        while let Some(&c) = rest.first() {
-            let (name, opt, takes, inline) = if dash == "--" {
-                let (name, inline) = match rest.iter().position(|&b| b == b'=') {
-                    Some(eq) => (rest.get(..eq).unwrap_or(rest), rest.get(eq + 1..)),
+        err.dash = dash;
+        // One `--long[=value]`, or each letter of a cluster like `-vvg` / `-e143`.
+        while let Some((&c, tail)) = rest.split_first() {
+            let (opt, inline) = if dash.len() == 2 {
+                let (name, inline) = match bytes::cut(rest, b'=') {
+                    Some((n, v)) => (n, Some(v)),
                     None => (rest, None),
                 };
+                err.name = name;
                 rest = &[];
-                let found = OPTIONS.iter().find(|o| o.2.as_bytes() == name);
-                let Some(&(opt, _, _, takes)) = found else {
-                    return Err(Error { kind: ErrorKind::UnknownOption, dash, name, value: b"" });
-                };
-                if !takes {
-                    if let Some(v) = inline {
-                        return Err(Error { kind: ErrorKind::UnexpectedValue, dash, name, value: v });
-                    }
-                }
-                (name, opt, takes, inline)
+                (lookup(LONG, &ALL, name), inline)
             } else {
-                let name = rest.get(..1).unwrap_or(rest);
-                rest = rest.get(1..).unwrap_or(&[]);
-                let found = OPTIONS.iter().find(|o| o.1 == c && c != 0);
-                let Some(&(opt, _, _, takes)) = found else {
-                    return Err(Error { kind: ErrorKind::UnknownOption, dash, name, value: b"" });
-                };
-                let inline = if takes && !rest.is_empty() { Some(core::mem::take(&mut rest)) } else { None };
-                (name, opt, takes, inline)
+                err.name = rest.get(..1).unwrap_or(rest);
+                rest = tail;
+                let i = SHORT.iter().position(|&s| s == c && c != b' ');
+                let opt = i.and_then(|i| ALL.get(i)).copied();
+                let takes = opt.is_some_and(Opt::takes_value);
+                (opt, (takes && !rest.is_empty()).then(|| core::mem::take(&mut rest)))
+            };
+            let Some(opt) = opt else {
+                err.kind = ErrorKind::UnknownOption;
+                break 'args None;
             };
             match opt {
-                Opt::Help => return Ok(Action::Help),
-                Opt::Version => return Ok(Action::Version(personality)),
-                Opt::License => return Ok(Action::License),
+                Opt::Help => return Ok(Parsed::Help),
+                Opt::Version => return Ok(Parsed::Version),
+                Opt::License => return Ok(Parsed::License),
                 _ => {}
             }
-            let value = match (takes, inline) {
-                (false, _) => &b""[..],
+            let value = match (opt.takes_value(), inline) {
                 (true, Some(v)) => v,
                 (true, None) => {
                     index += 1;
-                    args.next().ok_or(Error { kind: ErrorKind::MissingValue, dash, name, value: b"" })?
+                    let Some(v) = args.next() else {
+                        err.kind = ErrorKind::MissingValue;
+                        break 'args None;
+                    };
+                    v
                 }
+                (false, Some(v)) => {
+                    err.kind = ErrorKind::UnexpectedValue;
+                    err.value = v;
+                    break 'args None;
+                }
+                (false, None) => b"",
             };
-            d.apply(opt, true, value).ok_or(Error { kind: ErrorKind::BadValue, dash, name, value })?;
+            if opt == Opt::Verbose {
+                verbose_flags = verbose_flags.saturating_add(1);
+            }
+            if cfg.apply(opt, true, value).is_none() {
+                err.kind = ErrorKind::BadValue;
+                err.value = value;
+                break 'args None;
+            }
+        }
+    };
+    if verbose_flags > 0 {
+        cfg.verbosity = DEFAULT_VERBOSITY.saturating_add(verbose_flags).min(MAX_VERBOSITY);
+    }
+    match program {
+        _ if err.kind != ErrorKind::NoProgram => {}
+        Some((_, name)) if cfg.has(Opt::Pause) => {
+            err = Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" };
+        }
+        None if !cfg.has(Opt::Pause) => err.dash = "",
+        _ => {
+            cfg.program = program.map(|(i, _)| i);
+            cfg.resolve();
+            return Ok(Parsed::Run);
         }
     }
-
-    match program {
-        Some((_, name)) if d.pause => Err(Error { kind: ErrorKind::ProgramInPause, dash: "", name, value: b"" }),
-        None if !d.pause => Err(Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" }),
-        _ => Ok(Action::Run(d.finish(personality, program.map(|(i, _)| i), debug))),
-    }
+    Err(err)
 }

@@ -5,19 +5,12 @@ use crate::num::{fmt_u32, U32_DIGITS};
 /// Longest line nanoinit writes; longer content is cut and still ends in a newline.
 pub const LINE_MAX: usize = 512;
 
-/// One piece of a message. A message is a slice of these, rendered by one
-/// function, so a log call site costs a few stores rather than inlined formatting.
-#[derive(Clone, Copy)]
-pub enum Frag<'a> {
-    /// Literal text.
-    Str(&'a str),
-    /// Bytes as given (a program name, an option value).
-    Bytes(&'a [u8]),
-    /// A number in decimal.
-    Num(u32),
-    /// A signal by name.
-    Sig(u8),
-}
+/// In a message template: insert the next argument as a decimal number.
+pub const NUM: u8 = 1;
+/// In a message template: insert the next argument as a signal name.
+pub const SIG: u8 = 2;
+/// In a message template: insert the next byte-string argument.
+pub const BYTES: u8 = 3;
 
 /// One line of output, built without allocation.
 pub struct Line {
@@ -33,6 +26,7 @@ impl Default for Line {
 
 impl Line {
     /// Appends bytes, dropping what does not fit (one byte stays free for the newline).
+    #[inline(never)]
     pub fn push(&mut self, s: &[u8]) -> &mut Self {
         for &b in s {
             if self.len + 1 >= LINE_MAX {
@@ -49,35 +43,61 @@ impl Line {
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.push(s.as_bytes())
     }
+    #[inline(never)]
     /// Appends a number in decimal.
     pub fn num(&mut self, n: u32) -> &mut Self {
         let mut d = [0; U32_DIGITS];
         self.push(fmt_u32(n, &mut d))
     }
+    #[inline(never)]
     /// Appends a signal's name (`SIGTERM`, `SIGRTMIN+3`, or the number when it has none).
     pub fn sig(&mut self, sig: u8) -> &mut Self {
         match crate::signals::name(sig) {
-            ("", _) => self.num(u32::from(sig)),
-            (n, off) => {
-                self.str("SIG").str(n);
-                if let Some((op, k)) = off {
-                    self.push(&[op]).num(u32::from(k));
-                }
-                self
-            }
+            (b"", _) => self.num(u32::from(sig)),
+            (n, None) => self.str("SIG").push(n),
+            (_, Some((_, k))) => self.str("SIGRTMIN+").num(u32::from(k)),
         }
     }
-    /// Appends each fragment.
-    pub fn frags(&mut self, frags: &[Frag<'_>]) -> &mut Self {
-        for f in frags {
-            match *f {
-                Frag::Str(s) => self.str(s),
-                Frag::Bytes(b) => self.push(b),
-                Frag::Num(n) => self.num(n),
-                Frag::Sig(s) => self.sig(s),
-            };
+    /// Appends a message template: text in which the bytes [`NUM`] and [`SIG`]
+    /// take the next of `args`, and [`BYTES`] the next of `parts`. A call site
+    /// then costs one string and a few registers, not inlined formatting.
+    pub fn template(&mut self, msg: &str, args: [u32; 2], parts: &[&[u8]]) -> &mut Self {
+        let [mut arg, mut later] = args;
+        let mut part = parts.iter();
+        for &b in msg.as_bytes() {
+            match b {
+                NUM | SIG => {
+                    if b == NUM {
+                        self.num(arg);
+                    } else {
+                        self.sig(arg as u8);
+                    }
+                    arg = core::mem::take(&mut later);
+                }
+                BYTES => {
+                    self.printable(part.next().copied().unwrap_or(b""));
+                }
+                _ => {
+                    self.push(&[b]);
+                }
+            }
         }
         self
+    }
+
+    /// Appends bytes from outside (a program name, an option value) with
+    /// control bytes shown as `?`, so a message stays one line and sends no
+    /// escape sequence to a terminal.
+    #[inline(never)]
+    pub fn printable(&mut self, s: &[u8]) -> &mut Self {
+        for &b in s {
+            self.push(&[if b < b' ' || b == 0x7f { b'?' } else { b }]);
+        }
+        self
+    }
+    /// The bytes so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
     }
     /// The line so far followed by a newline.
     pub fn finish(&mut self) -> &[u8] {
@@ -96,6 +116,8 @@ mod tests {
     fn builds_and_truncates() {
         let mut l = Line::default();
         assert_eq!(l.str("pid ").num(42).str(" got ").sig(15).sig(37).sig(33).finish(), b"pid 42 got SIGTERMSIGRTMIN+333\n");
+        let mut l = Line::default();
+        assert_eq!(l.template("a \x02 b \x01 '\x03'\x01\x03\x03", [15, 7], &[b"x", b"y"]).finish(), b"a SIGTERM b 7 'x'0y\n");
         let mut l = Line::default();
         let big = [b'x'; 2 * LINE_MAX];
         let out = l.push(&big).str("tail").finish();

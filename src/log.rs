@@ -1,14 +1,13 @@
 //! Diagnostics on stderr, one `write` per line, each prefixed `nanoinit: `.
 //! Never stdout: that belongs to the program (tini logs info to stdout).
 //!
-//! A message is a slice of [`Frag`]s plus an optional errno, rendered by one
-//! non-generic function (skalibs' strerr style).
+//! A message is a template (see [`nanoinit::line::Line::template`]: `\x01` a
+//! number, `\x02` a signal name, `\x03` a byte string) rendered by one
+//! non-generic function, plus an optional errno text (skalibs' strerr style).
 
-use nanoinit::line::{Frag, Line};
+use nanoinit::line::Line;
 
 use crate::sys::{self, Error};
-
-pub use nanoinit::line::Frag::{Bytes, Num, Sig, Str};
 
 /// Level of a message; shown when the verbosity is at least this.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,8 +18,6 @@ pub enum Level {
     Warn = 1,
     /// `-v`: each forwarded signal, each reaped process, the exit reason.
     Info = 2,
-    /// `-vv`.
-    Debug = 3,
 }
 
 /// Writes diagnostics up to a verbosity.
@@ -35,9 +32,10 @@ impl Log {
         Log { verbosity }
     }
 
-    /// `nanoinit: [warning: ]FRAGS[: ERRNO TEXT]`, when `level` is enabled.
+    /// `nanoinit: [warning: ]MESSAGE[: ERRNO TEXT]`, when `level` is enabled.
+    /// `errno` 0 means none.
     #[inline(never)]
-    pub fn say(self, level: Level, frags: &[Frag<'_>], errno: Option<Error>) {
+    pub fn emit(self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
         if level != Level::Error && level as u8 > self.verbosity {
             return;
         }
@@ -46,20 +44,25 @@ impl Log {
         if level == Level::Warn {
             l.str("warning: ");
         }
-        l.frags(frags);
-        if let Some(e) = errno {
+        l.template(msg, args, parts);
+        if errno != 0 {
             l.str(": ");
-            match nanoinit::errno::text(e.0) {
-                Some(t) => l.str(t),
-                None => l.str("errno ").num(e.0 as u32),
+            match nanoinit::errno::text(errno) {
+                Some(t) => l.push(t),
+                None => l.str("errno ").num(errno as u32),
             };
         }
         write_all(sys::stderr(), l.finish());
     }
 
-    /// `nanoinit: [warning: ]unable to WHAT: ERRNO TEXT`.
-    pub fn failed(self, level: Level, what: &str, e: impl Into<Error>) {
-        self.say(level, &[Str("unable to "), Str(what)], Some(e.into()));
+    /// A message with up to two numeric arguments.
+    pub fn say(self, level: Level, msg: &str, args: [u32; 2]) {
+        self.emit(level, msg, args, &[], 0);
+    }
+
+    /// `unable to WHAT: ERRNO TEXT` (`msg` starts with "unable to").
+    pub fn failed(self, level: Level, msg: &str, e: impl Into<Error>) {
+        self.emit(level, msg, [0, 0], &[], e.into().0);
     }
 }
 

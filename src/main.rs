@@ -13,15 +13,14 @@ mod supervise;
 mod sys;
 mod tree;
 
-use nanoinit::config::{self, Action, Config, Personality, Session};
-use nanoinit::line::Line;
+use nanoinit::config::{self, Config, Parsed, Personality, Session};
 use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::text;
 use rustix::fd::AsRawFd;
 use rustix::process::{self, Pid};
 
-use crate::log::{Bytes, Level, Log, Num, Str};
+use crate::log::{Level, Log};
 use crate::spawn::SpawnError;
 use crate::sys::StartupArgs;
 
@@ -38,25 +37,33 @@ pub extern "C" fn entry(sp: *const usize) -> ! {
 
 /// The whole program; returns the exit code.
 fn run(args: &StartupArgs, blocked: bool) -> u8 {
-    let cfg = match config::parse(args.argv.iter(), args.envp.iter()) {
-        Ok(Action::Run(cfg)) => cfg,
-        Ok(Action::Help) => return print(text::USAGE),
-        Ok(Action::License) => return print(text::LICENSE),
-        Ok(Action::Version(Personality::Tini)) => return print(text::VERSION_LINE_TINI),
-        Ok(Action::Version(Personality::DumbInit)) => return print(text::VERSION_LINE_DUMB_INIT),
-        Ok(Action::Version(Personality::Nanoinit)) => return print(text::VERSION_LINE),
+    let mut argv = args.argv.iter();
+    let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
+    let mut cfg = Config::defaults(personality);
+    let text = match config::parse_into(&mut cfg, argv, args.envp.iter()) {
+        Ok(Parsed::Run) => return supervise_program(args, blocked, &cfg),
+        Ok(Parsed::Help) => text::USAGE,
+        Ok(Parsed::License) => text::LICENSE,
+        Ok(Parsed::Version) => match personality {
+            Personality::Tini => text::VERSION_LINE_TINI,
+            _ => text::VERSION_LINE,
+        },
         Err(e) => {
-            let mut l = Line::default();
-            l.str("nanoinit: ");
-            e.render(&mut l);
-            log::write_all(sys::stderr(), l.finish());
+            Log::new(0).emit(Level::Error, e.template(), [0, 0], &e.parts(), 0);
             log::write_all(sys::stderr(), text::USAGE_HINT.as_bytes());
             return EXIT_USAGE;
         }
     };
+    log::write_all(sys::stdout(), text.as_bytes());
+    0
+}
+
+/// Runs the configured program (or pause mode) to its end; returns the exit code.
+#[inline(never)]
+fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
     if !blocked {
-        log.say(Level::Error, &[Str("unable to block signals")], None);
+        log.say(Level::Error, "unable to block signals", [0, 0]);
         return EXIT_INTERNAL;
     }
     // Inherited SIG_IGN must not reach the child, and an ignored SIGCHLD would
@@ -68,13 +75,13 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
     }
     if cfg.pdeathsig != 0 {
         if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
-            log.failed(Level::Warn, "set the parent-death signal", e);
+            log.failed(Level::Warn, "unable to set pdeathsig", e);
         }
     }
     let sfd = match sys::signalfd_all() {
         Ok(fd) => fd,
         Err(e) => {
-            log.failed(Level::Error, "create a signalfd", e);
+            log.failed(Level::Error, "unable to create signalfd", e);
             return EXIT_INTERNAL;
         }
     };
@@ -86,11 +93,11 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
             if cfg.session == Session::Session {
                 ignore_once = release_tty(me);
             }
-            match spawn::spawn(&cfg, index, args.argv, args.envp) {
+            match spawn::spawn(cfg, index, args.argv, args.envp) {
                 Ok(pid) => Some(pid),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");
-                    log.say(Level::Error, &[Str("cannot run '"), Bytes(prog), Str("'")], Some(e));
+                    log.emit(Level::Error, "cannot run '\x03'", [0, 0], &[prog], e.0);
                     return exec_failure_code(e.0);
                 }
                 Err(SpawnError::Sys(what, e)) => {
@@ -100,40 +107,31 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
             }
         }
     };
-    let main_pid = main.map_or(0, |p| p.as_raw_pid() as u32);
-    log.say(Level::Debug, &[Str("pid "), Num(me.as_raw_pid() as u32), Str(", main child "), Num(main_pid)], None);
 
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
-    let_go_of_resources(log, &cfg, sfd.as_raw_fd());
-    supervise::Supervisor::new(&cfg, log, me, main, ignore_once).run(&sfd)
-}
-
-/// Writes a fixed text to stdout; exit code 0.
-fn print(s: &str) -> u8 {
-    log::write_all(sys::stdout(), s.as_bytes());
-    0
+    let_go_of_resources(log, sfd.as_raw_fd());
+    let mut supervisor = supervise::Supervisor::new(cfg, log, me, main, ignore_once);
+    supervisor.run(&sfd)
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
+#[inline(never)]
 fn become_subreaper(log: Log, me: Pid) {
-    let set = process::set_child_subreaper(Some(me));
-    match (set, process::child_subreaper()) {
-        (Ok(()), Ok(Some(_))) => {}
-        (Err(e), _) | (Ok(()), Err(e)) => log.failed(Level::Warn, "become a child subreaper; orphans will not be reaped", e),
-        (Ok(()), Ok(None)) => log.say(Level::Warn, &[Str("child subreaper did not stick; orphans will not be reaped")], None),
+    // Read back: a prctl that "succeeds" without effect must not go unnoticed.
+    let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
+    if !matches!(set, Ok(Some(_))) {
+        log.failed(Level::Warn, "unable to become subreaper", set.err().map_or(0, |e| e.raw_os_error()));
     }
 }
 
 /// setsid mode: give up fd 0's tty so the child can make it its controlling tty.
 /// Returns the signals the kernel sends us for it (when we led the session).
+#[inline(never)]
 fn release_tty(me: Pid) -> SigSet {
-    let stdin = sys::stdin();
-    if !rustix::termios::isatty(stdin) {
-        return SigSet::EMPTY;
-    }
     let leader = process::getsid(None).is_ok_and(|sid| sid == me);
     let mut set = SigSet::EMPTY;
+    // ENOTTY when fd 0 is no tty (or not ours): then nothing was released.
     if sys::release_ctty().is_ok() && leader {
         set.insert(SIGHUP);
         set.insert(SIGCONT);
@@ -143,16 +141,16 @@ fn release_tty(me: Pid) -> SigSet {
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
-fn let_go_of_resources(log: Log, _cfg: &Config, keep: i32) {
+#[inline(never)]
+fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
-        log.failed(Level::Warn, "chdir to /", e);
+        log.failed(Level::Warn, "unable to chdir to /", e);
     }
     const FIRST: u32 = 3;
     let keep = keep as u32;
     let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
-    if let Err(e) = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX)) {
-        log.failed(Level::Debug, "close inherited fds", e);
-    }
+    // Failure leaves fds open in nanoinit only; nothing to report to anyone.
+    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX));
 }
 
 #[cfg(not(any(debug_assertions, feature = "allow-panic")))]

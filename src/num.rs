@@ -26,10 +26,7 @@ pub fn parse_u32(s: &[u8]) -> Option<u32> {
 
 /// Parses seconds with up to three decimals (`2`, `0.5`, `1.250`) into milliseconds.
 pub fn parse_seconds_ms(s: &[u8]) -> Option<u32> {
-    let (int, frac) = match s.iter().position(|&b| b == b'.') {
-        Some(i) => (s.get(..i)?, s.get(i + 1..)?),
-        None => (s, &[][..]),
-    };
+    let (int, frac) = crate::bytes::cut(s, b'.').unwrap_or((s, &[]));
     if s.last() == Some(&b'.') || frac.len() > 3 {
         return None;
     }

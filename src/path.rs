@@ -8,27 +8,35 @@ pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/
 
 /// Whether `prog` is used as given rather than searched for (it contains a `/`).
 pub fn is_explicit(prog: &[u8]) -> bool {
-    prog.contains(&b'/')
+    crate::bytes::cut(prog, b'/').is_some()
 }
 
 /// The directories of a `PATH` value in order; an empty entry means the current directory.
 pub fn dirs(path: &[u8]) -> impl Iterator<Item = &[u8]> {
-    path.split(|&b| b == b':')
+    crate::bytes::split(path, b':')
 }
 
 /// Writes `dir/prog\0` into `buf` and returns it with its NUL, or `None` when it
 /// does not fit. An empty `dir` yields `prog` itself (relative to the cwd).
+#[inline(always)]
 pub fn join<'b>(dir: &[u8], prog: &[u8], buf: &'b mut [u8; PATH_BUF]) -> Option<&'b [u8]> {
-    let sep = usize::from(!dir.is_empty() && dir.last() != Some(&b'/'));
-    let len = dir.len().checked_add(sep)?.checked_add(prog.len())?;
-    if len >= PATH_BUF {
-        return None;
+    let sep: &[u8] = if dir.is_empty() || dir.last() == Some(&b'/') { b"" } else { b"/" };
+    let mut len = 0;
+    for part in [dir, sep, prog, b"\0"] {
+        len = append(buf, len, part)?;
     }
-    let parts = dir.iter().chain(b"/".iter().take(sep)).chain(prog.iter()).chain(b"\0");
-    for (slot, &b) in buf.iter_mut().zip(parts) {
-        *slot = b;
+    buf.get(..len)
+}
+
+/// Copies `src` into `buf` at `at`; returns the new end, or `None` when it does not fit.
+#[inline(never)]
+pub fn append(buf: &mut [u8], at: usize, src: &[u8]) -> Option<usize> {
+    let end = at.checked_add(src.len())?;
+    let dst = buf.get_mut(at..end)?;
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
     }
-    buf.get(..=len)
+    Some(end)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use nanoinit::status::Ended;
 use rustix::io::Errno;
 use rustix::process::{self, Pid, WaitId, WaitIdOptions, WaitOptions};
 
-use crate::log::{Level, Log, Num, Sig, Str};
+use crate::log::{Level, Log};
 
 /// What a drain left behind.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,7 @@ impl Reaper {
 
     /// Whether the main child has exited but is not yet reaped (its pid, and so
     /// its process group, are still reserved).
+    #[inline(never)]
     pub fn main_is_zombie(&self) -> bool {
         let Some(main) = self.main else { return false };
         let opts = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
@@ -41,6 +42,7 @@ impl Reaper {
 
     /// Reaps every child that is dead now. SIGCHLDs coalesce, so this loops
     /// until the kernel says "none" rather than counting signals.
+    #[inline(never)]
     pub fn drain(&mut self) -> Left {
         loop {
             match process::wait(WaitOptions::NOHANG) {
@@ -49,13 +51,14 @@ impl Reaper {
                 Err(Errno::CHILD) => return Left::Nothing,
                 Err(Errno::INTR) => continue,
                 Err(e) => {
-                    self.log.failed(Level::Error, "wait", e);
+                    self.log.failed(Level::Error, "unable to wait", e);
                     return Left::Running;
                 }
             }
         }
     }
 
+    #[inline(never)]
     fn reaped(&mut self, pid: Pid, raw: u32) {
         let ended = Ended::from_wait_status(raw).unwrap_or(Ended::Exited(nanoinit::status::EXIT_INTERNAL));
         let is_main = self.main == Some(pid);
@@ -65,17 +68,15 @@ impl Reaper {
         }
         let level = match (is_main, self.warn_others) {
             (false, true) => Level::Warn,
-            (false, false) => Level::Debug,
+            (false, false) => Level::Info,
             (true, _) => Level::Info,
         };
-        let who = if is_main { "reaped main child " } else { "reaped process " };
-        let pid = Num(pid.as_raw_pid() as u32);
-        match ended {
-            Ended::Exited(c) => self.log.say(level, &[Str(who), pid, Str(": exit code "), Num(u32::from(c))], None),
-            Ended::Signaled { sig, core } => {
-                let core = if core { " (core dumped)" } else { "" };
-                self.log.say(level, &[Str(who), pid, Str(": killed by "), Sig(sig), Str(core)], None)
-            }
-        }
+        let who: &[u8] = if is_main { b"main child" } else { b"process" };
+        let (msg, how) = match ended {
+            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c),
+            Ended::Signaled { sig, core: false } => ("reaped \x03 \x01: killed by \x02", sig),
+            Ended::Signaled { sig, core: true } => ("reaped \x03 \x01: killed by \x02 (core dumped)", sig),
+        };
+        self.log.emit(level, msg, [pid.as_raw_pid() as u32, how.into()], &[who], 0);
     }
 }

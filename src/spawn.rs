@@ -22,10 +22,11 @@ pub enum SpawnError {
 /// The caller has blocked every signal and reset every disposition to SIG_DFL,
 /// so the child inherits default dispositions and nothing arrives before it
 /// chooses its own mask.
+#[inline(never)]
 pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
-    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("pipe", e.into()))?;
+    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("unable to pipe", e.into()))?;
     let child_argv = argv.tail(program);
-    match sys::fork().map_err(|e| SpawnError::Sys("clone", e))? {
+    match sys::fork().map_err(|e| SpawnError::Sys("unable to clone", e))? {
         Forked::Child => {
             let err = child(cfg.session, child_argv, envp);
             let _ = rustix::io::write(sys::borrow(&write_end), &err.0.to_ne_bytes());
@@ -55,6 +56,7 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
 
 /// In the new process: its session or group, the tty, an empty mask, execve.
 /// Only async-signal-safe syscalls run here; it returns the exec error.
+#[inline(never)]
 fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
     let stdin = sys::stdin();
     match session {
@@ -81,28 +83,27 @@ fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
 
 /// execvp's search: a name with `/` as is, else each PATH entry in turn.
 /// ENOENT-like errors go on to the next entry; EACCES is remembered.
+#[inline(never)]
 fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
     let mut buf = [0u8; PATH_BUF];
-    if prog.is_empty() {
-        return Error(libc::ENOENT);
-    }
-    if path::is_explicit(prog) {
-        return match path::join(b"", prog, &mut buf) {
-            Some(p) => sys::execve(p, argv, envp),
-            None => Error(libc::ENAMETOOLONG),
-        };
-    }
-    let path_var = envp.iter().find_map(|e| e.strip_prefix(b"PATH=")).unwrap_or(path::DEFAULT_PATH);
-    let mut seen_eacces = false;
-    for dir in path::dirs(path_var) {
-        let Some(candidate) = path::join(dir, prog, &mut buf) else {
+    let explicit = path::is_explicit(prog);
+    // A name with `/` is tried as is: a search path of one empty entry.
+    let search = match envp.iter().find_map(|e| nanoinit::bytes::strip(e, b"PATH=")) {
+        _ if explicit => b"",
+        Some(p) => p,
+        None => path::DEFAULT_PATH,
+    };
+    let mut err = libc::ENOENT;
+    for dir in path::dirs(search) {
+        let Some(candidate) = path::join(dir, prog, &mut buf).filter(|_| !prog.is_empty()) else {
             continue;
         };
         match sys::execve(candidate, argv, envp).0 {
-            libc::EACCES => seen_eacces = true,
+            e if explicit => return Error(e),
+            libc::EACCES => err = libc::EACCES,
             libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT | libc::ENAMETOOLONG | libc::ELOOP => {}
-            other => return Error(other),
+            e => return Error(e),
         }
     }
-    Error(if seen_eacces { libc::EACCES } else { libc::ENOENT })
+    Error(err)
 }

@@ -14,6 +14,7 @@ pub const SIGNAL_EXIT_BASE: u32 = 128;
 /// The exit code for a program that could not be executed, as sh reports it:
 /// 127 when it was not found, 126 when it was found but could not run
 /// (EACCES, ENOEXEC, a directory, …).
+#[inline(never)]
 pub fn exec_failure_code(errno: i32) -> u8 {
     const ENOENT: i32 = 2;
     const ENOTDIR: i32 = 20;
@@ -22,31 +23,6 @@ pub fn exec_failure_code(errno: i32) -> u8 {
         ENOENT | ENOTDIR | ENAMETOOLONG => EXIT_NOT_FOUND,
         _ => EXIT_CANNOT_EXEC,
     }
-}
-
-/// The parent pid from the text of `/proc/PID/stat` ("pid (comm) S ppid ...").
-/// The comm may hold spaces and parentheses, so the last `)` ends it.
-pub fn stat_ppid(stat: &[u8]) -> Option<u32> {
-    let close = stat.iter().rposition(|&b| b == b')')?;
-    let mut fields = stat.get(close + 1..)?.split(|&b| b == b' ').filter(|f| !f.is_empty());
-    let _state = fields.next()?;
-    crate::num::parse_u32(fields.next()?)
-}
-
-/// The names in a buffer of `getdents64` records (`struct linux_dirent64`:
-/// ino u64, off i64, reclen u16, type u8, then the NUL-terminated name).
-pub fn dirent_names(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
-    const RECLEN_AT: usize = 16;
-    const NAME_AT: usize = 19;
-    let mut rest = buf;
-    core::iter::from_fn(move || {
-        let reclen = rest.get(RECLEN_AT..NAME_AT - 1)?;
-        let reclen = usize::from(u16::from_ne_bytes([*reclen.first()?, *reclen.get(1)?]));
-        let rec = rest.get(..reclen).filter(|_| reclen > NAME_AT)?;
-        rest = rest.get(reclen..)?;
-        let name = rec.get(NAME_AT..)?;
-        Some(name.split(|&b| b == 0).next().unwrap_or(name))
-    })
 }
 
 /// How a reaped process ended.
@@ -135,34 +111,6 @@ mod tests {
         assert_eq!(exec_failure_code(13), 126);
         assert_eq!(exec_failure_code(8), 126);
         assert_eq!(exec_failure_code(21), 126);
-    }
-
-    #[test]
-    fn ppid_from_stat() {
-        assert_eq!(stat_ppid(b"42 (sh) S 7 42 42 0"), Some(7));
-        assert_eq!(stat_ppid(b"42 (a) b) (c) R 1 2"), Some(1));
-        assert_eq!(stat_ppid(b"42 (x y) Z 0 0"), Some(0));
-        assert_eq!(stat_ppid(b"42 (sh"), None);
-        assert_eq!(stat_ppid(b"42 (sh) S"), None);
-    }
-
-    #[test]
-    fn dirent_records() {
-        extern crate std;
-        use std::vec::Vec;
-        let mut buf = Vec::new();
-        for name in [&b"."[..], b"1", b"self", b"4242"] {
-            let reclen = (19 + name.len() + 1).next_multiple_of(8);
-            let mut rec = std::vec![0u8; reclen];
-            rec[16..18].copy_from_slice(&(reclen as u16).to_ne_bytes());
-            rec[19..19 + name.len()].copy_from_slice(name);
-            buf.extend_from_slice(&rec);
-        }
-        let names: Vec<&[u8]> = dirent_names(&buf).collect();
-        assert_eq!(names, [&b"."[..], b"1", b"self", b"4242"]);
-        // Truncated or nonsense records end the walk instead of reading past it.
-        assert_eq!(dirent_names(&buf[..30]).count(), 1);
-        assert_eq!(dirent_names(&[0u8; 40]).count(), 0);
     }
 
     #[test]

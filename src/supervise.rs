@@ -8,7 +8,7 @@ use nanoinit::status::EXIT_INTERNAL;
 use rustix::fd::OwnedFd;
 use rustix::process::Pid;
 
-use crate::log::{Level, Log, Num, Sig, Str};
+use crate::log::{Level, Log};
 use crate::reap::{Left, Reaper};
 use crate::sys::Error;
 use crate::{sys, tree};
@@ -67,12 +67,13 @@ impl<'a> Supervisor<'a> {
     }
 
     /// Runs until the policy says exit; returns the exit code.
-    pub fn run(mut self, sfd: &OwnedFd) -> u8 {
+    #[inline(never)]
+    pub fn run(&mut self, sfd: &OwnedFd) -> u8 {
         loop {
             let info = match sys::read_signal(sys::borrow(sfd)) {
                 Ok(info) => info,
                 Err(e) => {
-                    self.log.failed(Level::Error, "read signalfd", e);
+                    self.log.failed(Level::Error, "unable to read signalfd", e);
                     return EXIT_INTERNAL;
                 }
             };
@@ -87,6 +88,7 @@ impl<'a> Supervisor<'a> {
         }
     }
 
+    #[inline(never)]
     fn on_child_exit(&mut self) {
         if self.cfg.session == Session::Session && !self.group_termed && self.reaper.main_is_zombie() {
             // dumb-init's rule: the session's group gets SIGTERM when its leader
@@ -107,62 +109,64 @@ impl<'a> Supervisor<'a> {
                 self.main_exited(left);
             }
         } else if left == Left::Nothing {
-            self.finish("every descendant has exited");
+            self.finish("all descendants exited");
         }
     }
 
     /// The main child is gone: what to do with the rest of the tree.
+    #[inline(never)]
     fn main_exited(&mut self, left: Left) {
         if left == Left::Nothing {
-            self.finish("the main child has exited");
+            self.finish("main child exited");
         } else if self.cfg.wait_all {
-            self.log.say(Level::Info, &[Str("waiting for the remaining descendants")], None);
+            self.log.say(Level::Info, "waiting for descendants", [0, 0]);
             self.phase = Phase::Waiting;
         } else if self.cfg.grace_ms > 0 {
-            let ms = Num(self.cfg.grace_ms);
-            self.log.say(Level::Info, &[Str("sending SIGTERM to the remaining descendants, SIGKILL in "), ms, Str(" ms")], None);
+            let msg = "SIGTERM to descendants, SIGKILL in \x01 ms";
+            self.log.say(Level::Info, msg, [self.cfg.grace_ms, 0]);
             self.send(Dest::Descendants, SIGTERM);
             self.arm(self.cfg.grace_ms);
             self.phase = Phase::Grace;
         } else {
-            self.finish("the main child has exited");
+            self.finish("main child exited");
         }
     }
 
+    #[inline(never)]
     fn on_deadline(&mut self) {
         self.deadline = false;
         match self.phase {
             Phase::Grace => {
-                self.log.say(Level::Info, &[Str("grace period over: sending SIGKILL to the remaining descendants")], None);
+                self.log.say(Level::Info, "grace over: SIGKILL to descendants", [0, 0]);
                 self.send(Dest::Descendants, SIGKILL);
                 self.arm(KILL_WAIT_MS);
                 self.phase = Phase::Killing;
             }
             Phase::Killing => {
-                self.log.say(Level::Warn, &[Str("descendants still alive after SIGKILL; exiting anyway")], None);
+                self.log.say(Level::Warn, "descendants outlived SIGKILL", [0, 0]);
                 self.phase = Phase::Done(self.code);
             }
             _ => {}
         }
     }
 
+    #[inline(never)]
     fn on_signal(&mut self, sig: u8, code: i32) {
         if code == sys::SI_KERNEL && self.ignore_once.contains(sig) {
             self.ignore_once.remove(sig);
-            self.log.say(Level::Debug, &[Str("ignoring the "), Sig(sig), Str(" from releasing the tty")], None);
             return;
         }
         if self.cfg.program.is_none() {
             // Pause mode: no child to forward to.
             if sig == SIGTERM || sig == SIGINT {
                 self.code = 0;
-                self.finish("pause mode got a termination signal");
+                self.finish("paused, got TERM/INT");
             }
             return;
         }
         let to = self.cfg.rewrite.map(sig);
         if to == 0 {
-            self.log.say(Level::Info, &[Str("dropping "), Sig(sig)], None);
+            self.log.say(Level::Info, "dropping \x02", [sig.into(), 0]);
             return;
         }
         let dest = match (self.phase, self.reaper.main, self.cfg.target) {
@@ -184,16 +188,18 @@ impl<'a> Supervisor<'a> {
             Dest::Group(pid) => sys::kill_group(pid, sig),
             Dest::Descendants => tree::signal_descendants(self.me, sig).map(|_| ()),
         };
-        let (who, id) = match dest {
-            Dest::Child(p) => (" to child ", Num(p.as_raw_pid() as u32)),
-            Dest::Group(p) => (" to process group ", Num(p.as_raw_pid() as u32)),
-            Dest::Descendants => (" to all descendants", Str("")),
+        let (who, id): (&[u8], u32) = match dest {
+            Dest::Child(p) => (b"child ", p.as_raw_pid() as u32),
+            Dest::Group(p) => (b"process group ", p.as_raw_pid() as u32),
+            Dest::Descendants => (b"all descendants", 0),
         };
+        let args = [sig.into(), id];
         match res {
-            Ok(()) => self.log.say(Level::Info, &[Str("forwarded "), Sig(sig), Str(who), id], None),
+            Ok(()) if id == 0 => self.log.emit(Level::Info, "forwarded \x02 to \x03", args, &[who], 0),
+            Ok(()) => self.log.emit(Level::Info, "forwarded \x02 to \x03\x01", args, &[who], 0),
             // The target died since; its SIGCHLD is on its way.
-            Err(Error(libc::ESRCH)) => self.log.say(Level::Debug, &[Str("nobody left to get "), Sig(sig)], None),
-            Err(e) => self.log.say(Level::Warn, &[Str("unable to forward "), Sig(sig), Str(who), id], Some(e)),
+            Err(Error(libc::ESRCH)) => {}
+            Err(e) => self.log.emit(Level::Warn, "unable to forward \x02 to \x03", args, &[who], e.0),
         }
     }
 
@@ -202,13 +208,13 @@ impl<'a> Supervisor<'a> {
             Ok(()) => self.deadline = true,
             Err(e) => {
                 // Without a timer there is no deadline: wait for the tree instead.
-                self.log.failed(Level::Warn, "arm the grace timer", e);
+                self.log.failed(Level::Warn, "unable to arm timer", e);
             }
         }
     }
 
     fn finish(&mut self, why: &str) {
-        self.log.say(Level::Info, &[Str("exiting with code "), Num(u32::from(self.code)), Str(": "), Str(why)], None);
+        self.log.emit(Level::Info, "exit \x01: \x03", [self.code.into(), 0], &[why.as_bytes()], 0);
         self.phase = Phase::Done(self.code);
     }
 }

@@ -1,22 +1,25 @@
-//! Signalling every descendant: `kill(-1)` as namespace PID 1, a walk of /proc
-//! as a subreaper (never anything outside our own tree).
+//! Signalling every descendant: `kill(-1)` as namespace PID 1; as a subreaper,
+//! each of our children, from `/proc/thread-self/children`.
+//!
+//! As a subreaper nanoinit signals its own children only: the main child while
+//! it runs, and the orphans it adopted. A grandchild whose parent still lives
+//! is reached when that parent passes the signal on, or, once the parent has
+//! died and the grandchild is ours, by the next round (the SIGKILL at the end
+//! of the grace period walks again). Never anything outside our own tree.
 
-use nanoinit::num::{fmt_u32, U32_DIGITS};
+use nanoinit::num::parse_u32;
 use rustix::process::Pid;
 
 use crate::sys::{self, Error};
 
-/// Bytes of directory entries read from /proc per getdents64 call.
-const DIRENT_BUF: usize = 2048;
-/// Bytes of `/proc/PID/stat` read; the ppid sits within the first ~50 bytes
-/// after a comm of at most 64 bytes.
-const STAT_BUF: usize = 256;
-/// Longest ancestor chain followed; deeper trees are not ours to guess about.
-const MAX_DEPTH: usize = 4096;
-/// `/proc/` + pid digits + `/stat` + NUL.
-const STAT_PATH: usize = 6 + U32_DIGITS + 5 + 1;
+/// Bytes of the `children` file read: room for about 500 pids. Children beyond
+/// that are not reached by one round (as namespace PID 1, `kill(-1)` has no
+/// such limit).
+const READ_BUF: usize = 4096;
 
-/// Sends `sig` to every descendant of nanoinit (`me`). Returns how many got it.
+/// Sends `sig` to every descendant we can name (see the module doc). Returns
+/// how many got it.
+#[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
     if me == Pid::INIT {
         // Every process of the namespace is ours; the kernel skips PID 1 itself.
@@ -26,50 +29,13 @@ pub fn signal_descendants(me: Pid, sig: u8) -> Result<u32, Error> {
             Err(e) => Err(e),
         };
     }
-    let dir = sys::open_readonly(c"/proc", libc::O_DIRECTORY)?;
-    let mut buf = [0u8; DIRENT_BUF];
+    let fd = sys::open_readonly(b"/proc/thread-self/children\0", 0)?;
+    let mut buf = [0u8; READ_BUF];
+    let n = rustix::io::read(sys::borrow(&fd), &mut buf)?;
     let mut sent = 0;
-    loop {
-        let n = sys::getdents(sys::borrow(&dir), &mut buf)?;
-        if n == 0 {
-            return Ok(sent);
-        }
-        for name in nanoinit::status::dirent_names(buf.get(..n).unwrap_or(&[])) {
-            let Some(pid) = nanoinit::num::parse_u32(name) else { continue };
-            let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else { continue };
-            if pid != me && descends_from(pid, me) && sys::kill(pid, sig).is_ok() {
-                sent += 1;
-            }
-        }
+    for child in nanoinit::bytes::split(buf.get(..n).unwrap_or(&[]), b' ').filter_map(parse_u32) {
+        let Some(p) = i32::try_from(child).ok().and_then(Pid::from_raw) else { continue };
+        sent += u32::from(sys::kill(p, sig).is_ok());
     }
-}
-
-/// Whether `me` is an ancestor of `pid`, following ppids through /proc.
-fn descends_from(pid: Pid, me: Pid) -> bool {
-    let mut cur = pid.as_raw_pid() as u32;
-    for _ in 0..MAX_DEPTH {
-        match parent_of(cur) {
-            Some(p) if p == me.as_raw_pid() as u32 => return true,
-            Some(p) if p > 1 => cur = p,
-            _ => return false,
-        }
-    }
-    false
-}
-
-/// The parent pid of `pid`, from `/proc/PID/stat`.
-fn parent_of(pid: u32) -> Option<u32> {
-    let mut path = [0u8; STAT_PATH];
-    let mut digits = [0u8; U32_DIGITS];
-    let parts = b"/proc/".iter().chain(fmt_u32(pid, &mut digits).iter()).chain(b"/stat\0");
-    let mut len = 0;
-    for (slot, &b) in path.iter_mut().zip(parts) {
-        *slot = b;
-        len += 1;
-    }
-    let name = core::ffi::CStr::from_bytes_with_nul(path.get(..len)?).ok()?;
-    let fd = sys::open_readonly(name, 0).ok()?;
-    let mut stat = [0u8; STAT_BUF];
-    let n = rustix::io::read(sys::borrow(&fd), &mut stat).ok()?;
-    nanoinit::status::stat_ppid(stat.get(..n)?)
+    Ok(sent)
 }

@@ -49,6 +49,12 @@ impl From<rustix::io::Errno> for Error {
     }
 }
 
+impl From<i32> for Error {
+    fn from(raw: i32) -> Error {
+        Error(raw)
+    }
+}
+
 /// A syscall's result.
 pub type Result<T> = core::result::Result<T, Error>;
 
@@ -61,6 +67,7 @@ fn check(ret: isize) -> Result<usize> {
     }
 }
 
+#[inline(always)]
 fn sigprocmask(how: i32, set: Option<&u64>) -> Result<u64> {
     let mut old: u64 = 0;
     let set_ptr = set.map_or(0, |s| s as *const u64 as usize);
@@ -95,6 +102,7 @@ struct KernelSigaction {
 /// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
 /// kernel reap our children before we see their status). Failures are only for
 /// KILL/STOP, which are skipped.
+#[inline(always)]
 pub fn default_all_dispositions() {
     let dfl = KernelSigaction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
     for sig in 1..=nanoinit::signals::NSIG {
@@ -141,20 +149,16 @@ pub fn borrow(fd: &OwnedFd) -> BorrowedFd<'_> {
     unsafe { core::mem::transmute::<i32, BorrowedFd<'_>>(fd.as_raw_fd()) }
 }
 
-/// `getdents64(fd, buf)`—reads directory records; 0 at the end.
-pub fn getdents(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    use rustix::fd::AsRawFd;
-    // SAFETY: `buf` is writable for its whole length, which is what we pass.
-    check(unsafe { syscall5(libc::SYS_getdents64 as usize, fd.as_raw_fd() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0) })
-}
-
 /// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | extra)`. Not rustix's `open`,
 /// whose fd conversion keeps an assert (a panic path) in the binary.
-pub fn open_readonly(path: &CStr, extra: i32) -> Result<OwnedFd> {
+pub fn open_readonly(path_with_nul: &[u8], extra: i32) -> Result<OwnedFd> {
+    if path_with_nul.last() != Some(&0) {
+        return Err(Error(libc::EINVAL));
+    }
     let flags = libc::O_RDONLY | libc::O_CLOEXEC | extra;
-    // SAFETY: `path` is NUL-terminated and lives across the call.
+    // SAFETY: the path is NUL-terminated (checked above) and lives across the call.
     owned(check(unsafe {
-        syscall5(libc::SYS_openat as usize, libc::AT_FDCWD as usize, path.as_ptr() as usize, flags as usize, 0, 0)
+        syscall5(libc::SYS_openat as usize, libc::AT_FDCWD as usize, path_with_nul.as_ptr() as usize, flags as usize, 0, 0)
     })?)
 }
 
@@ -197,6 +201,7 @@ pub enum Forked {
 }
 
 /// `clone(SIGCHLD)`—fork semantics: the child gets a copy of the address space.
+#[inline(always)]
 pub fn fork() -> Result<Forked> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
     // of our memory, as after fork(2); nanoinit has one thread, so that copy is
@@ -297,6 +302,7 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 }
 
 /// `exit_group(code)`—ends the process.
+#[inline(always)]
 pub fn exit(code: u8) -> ! {
     // SAFETY: exit_group takes an int and never returns.
     unsafe {
@@ -318,6 +324,7 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
 ///
 /// Callers must own no fd object in that range (an `OwnedFd` there would later
 /// close a number that may have been reused).
+#[inline(always)]
 pub fn close_range(first: u32, last: u32) -> Result<()> {
     // SAFETY: close_range only closes fds; the caller guarantees no live owned
     // fd object refers to one in the range.
