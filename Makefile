@@ -15,10 +15,11 @@ all: build
 deps:
 	@scripts/deps.sh
 
-## build: the stripped static release binary at dist/nanoinit.
+## build: the stripped static release binary at dist/nanoinit (section headers
+## dropped too: the kernel loads segments only; see scripts/sstrip.py).
 build: deps
 	$(CARGO) build --release --locked
-	@mkdir -p dist && cp $(BIN) dist/nanoinit
+	@mkdir -p dist && python3 scripts/sstrip.py $(BIN) dist/nanoinit && chmod +x dist/nanoinit
 
 ## size: print the binary's size; fail above the budget.
 size: build

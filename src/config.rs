@@ -68,7 +68,7 @@ pub enum Target {
 }
 
 /// Everything the init does, decided before it does anything.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Whose defaults were used.
     pub personality: Personality,
@@ -96,10 +96,24 @@ pub struct Config {
     pub job_control: bool,
     /// Pause mode: no program; reap; exit 0 on TERM or INT.
     pub pause: bool,
-    /// The flag options in effect, one bit per `Opt`; `resolve` derives the
-    /// fields above from them once parsing is done.
-    flags: u16,
+    /// The flag options in effect, one bit per option (in the order of the
+    /// long names); the fields above are derived from it once parsing is done.
+    pub flags: u16,
 }
+
+/// Two configs are equal when they make nanoinit behave the same: `flags` is
+/// bookkeeping (a no-op flag such as `-s` sets a bit and nothing else).
+impl PartialEq for Config {
+    fn eq(&self, o: &Config) -> bool {
+        let behaviour = |c: &Config| {
+            (c.personality, c.program, c.verbosity, c.session, c.target, c.rewrite, c.remap, c.pdeathsig)
+        };
+        let policy = |c: &Config| (c.warn_reap, c.grace_ms, c.wait_all, c.job_control, c.pause);
+        behaviour(self) == behaviour(o) && policy(self) == policy(o)
+    }
+}
+
+impl Eq for Config {}
 
 impl Config {
     /// A personality's defaults, before any option or variable.
@@ -181,7 +195,16 @@ impl Config {
             }
             Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
             Opt::Grace => self.grace_ms = num::parse_u32(value)?.checked_mul(MS_PER_S)?,
-            _ if on => self.flags |= opt.bit(),
+            _ if on => {
+                // Placement options exclude each other: the later one wins.
+                let placement = Opt::Pgroup.bit() | Opt::Setsid.bit();
+                self.flags &= !match opt {
+                    Opt::SingleChild => placement,
+                    Opt::Pgroup | Opt::Setsid => Opt::SingleChild.bit(),
+                    _ => 0,
+                };
+                self.flags |= opt.bit();
+            }
             _ => self.flags &= !opt.bit(),
         }
         Some(())
@@ -320,7 +343,7 @@ const ALL: [Opt; 16] = [
 const LONG: &[u8] = b"help version license verbose subreaper pgroup single-child setsid rewrite \
 remap-exit pdeathsig warn-reap grace wait signal-all pause";
 /// Short letters in `ALL` order; a space means none.
-const SHORT: &[u8; 16] = b"hVlvsgc repwa  P";
+const SHORT: &[u8; 16] = b"hVlvsgc repw  aP";
 
 /// The peers' environment variables and `NANOINIT_VERBOSITY`, in `ENV_OPTS`
 /// order; every other option is `NANOINIT_<LONG_NAME>` (`-` as `_`).

@@ -1,11 +1,11 @@
 //! Property tests over the pure library: the parsers never panic on any bytes,
 //! and agree with small reference models written here with std.
 use nanoinit::config::{self, Action, ErrorKind, Personality, Session, Target};
-use nanoinit::line::{Frag, Line, LINE_MAX};
+use nanoinit::line::{Line, LINE_MAX};
 use nanoinit::num::{fmt_u32, parse_seconds_ms, parse_u32, U32_DIGITS};
 use nanoinit::path::{self, PATH_BUF};
 use nanoinit::signals;
-use nanoinit::status::{dirent_names, Ended};
+use nanoinit::status::Ended;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -72,7 +72,8 @@ fn ref_u32(s: &[u8]) -> Option<u32> {
     std::str::from_utf8(s).ok()?.parse::<u32>().ok()
 }
 
-/// Seconds with at most three decimals, in milliseconds, computed in u64.
+/// Seconds with at most three decimals, in milliseconds, computed in u64
+/// (the model of `num::parse_seconds_ms`).
 fn ref_seconds_ms(s: &[u8]) -> Option<u32> {
     let text = std::str::from_utf8(s).ok()?;
     let (int, frac) = match text.split_once('.') {
@@ -91,6 +92,11 @@ fn ref_seconds_ms(s: &[u8]) -> Option<u32> {
         u64::from(ref_u32(frac.as_bytes())?) * 10u64.pow(3 - frac.len() as u32)
     };
     u32::try_from(whole * 1000 + part).ok()
+}
+
+/// `--grace` takes whole seconds, in milliseconds (as `docker stop -t`).
+fn ref_grace_ms(s: &[u8]) -> Option<u32> {
+    ref_u32(s)?.checked_mul(1000)
 }
 
 const REF_NAMES: [&str; 31] = [
@@ -302,7 +308,7 @@ proptest! {
                     Some(n) => { remap.push(n as u8); None }
                     None => Some((b"e", s.clone().into_bytes())),
                 },
-                Opt::Grace(s) => match ref_seconds_ms(s.as_bytes()) {
+                Opt::Grace(s) => match ref_grace_ms(s.as_bytes()) {
                     Some(ms) => { grace = Some(ms); None }
                     None => Some((b"grace", s.clone().into_bytes())),
                 },
@@ -530,16 +536,15 @@ proptest! {
         }
     }
 
-    /// Any bytes as getdents64 output: names come out of the buffer, never a panic.
+    /// The byte splitter every parser uses agrees with core's `split`, and
+    /// `cut` with `split_once`.
     #[test]
-    fn dirent_names_never_panic(buf in prop_oneof![bytes(300), vec(select(&[0u8, 19, 20, 24, 32, b'a'][..]), 0..300)]) {
-        let mut n = 0;
-        for name in dirent_names(&buf) {
-            prop_assert!(!name.contains(&0));
-            prop_assert!(name.len() < buf.len());
-            n += 1;
-        }
-        prop_assert!(n <= buf.len() / 20);
+    fn split_and_cut_agree_with_core(buf in prop_oneof![bytes(60), vec(select(&[b':', b'a', b' '][..]), 0..40)], sep in select(&[b':', b' ', 0u8][..])) {
+        let ours: Vec<&[u8]> = nanoinit::bytes::split(&buf, sep).collect();
+        let core: Vec<&[u8]> = buf.split(|&b| b == sep).collect();
+        prop_assert_eq!(ours, core);
+        let want = buf.iter().position(|&b| b == sep).map(|i| (&buf[..i], &buf[i + 1..]));
+        prop_assert_eq!(nanoinit::bytes::cut(&buf, sep), want);
     }
 }
 
@@ -576,25 +581,24 @@ proptest! {
                 F::Bytes(b) => want.extend_from_slice(b),
                 F::Num(n) => want.extend_from_slice(n.to_string().as_bytes()),
                 F::Sig(s) => want.extend_from_slice(&match signals::name(*s) {
-                    ("", _) => s.to_string().into_bytes(),
-                    (n, None) => format!("SIG{n}").into_bytes(),
-                    (n, Some((op, k))) => format!("SIG{n}{}{k}", op as char).into_bytes(),
+                    (b"", _) => s.to_string().into_bytes(),
+                    (n, None) => [&b"SIG"[..], n].concat(),
+                    (n, Some((op, k))) => [&b"SIG"[..], n, &[op], k.to_string().as_bytes()].concat(),
                 }),
             }
         }
         want.truncate(LINE_MAX - 1);
         want.push(b'\n');
-        let real: Vec<Frag<'_>> = frags
-            .iter()
-            .map(|f| match f {
-                F::Str(s) => Frag::Str(s),
-                F::Bytes(b) => Frag::Bytes(b),
-                F::Num(n) => Frag::Num(*n),
-                F::Sig(s) => Frag::Sig(*s),
-            })
-            .collect();
         let mut l = Line::default();
-        let out = l.frags(&real).finish();
+        for f in &frags {
+            match f {
+                F::Str(s) => l.str(s),
+                F::Bytes(b) => l.push(b),
+                F::Num(n) => l.num(*n),
+                F::Sig(s) => l.sig(*s),
+            };
+        }
+        let out = l.finish();
         prop_assert!(out.len() <= LINE_MAX);
         prop_assert_eq!(out.last(), Some(&b'\n'));
         prop_assert_eq!(out, &want[..]);
