@@ -7,7 +7,9 @@ use std::fs;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
-use std::thread::{self, JoinHandle};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 /// Default deadline for one run.
@@ -69,17 +71,41 @@ pub struct Init {
     child: Option<Child>,
     /// nanoinit's pid as the host sees it.
     pub pid: i32,
-    out: Option<JoinHandle<String>>,
-    err: Option<JoinHandle<String>>,
+    out: Option<Pipe>,
+    err: Option<Pipe>,
     started: Instant,
 }
 
-fn reader(mut r: impl Read + Send + 'static) -> JoinHandle<String> {
+/// Output collected from a pipe by a thread. A descendant that outlives the
+/// init (an orphan nanoinit was told not to wait for) may hold the pipe open
+/// forever, so collection has a deadline instead of waiting for EOF.
+struct Pipe {
+    data: Arc<Mutex<Vec<u8>>>,
+    eof: Arc<AtomicBool>,
+}
+
+/// How long output may keep coming after the init has exited.
+const DRAIN: Duration = Duration::from_secs(2);
+
+impl Pipe {
+    fn text(&self) -> String {
+        poll(DRAIN, || self.eof.load(Ordering::SeqCst).then_some(()));
+        String::from_utf8_lossy(&self.data.lock().unwrap()).into_owned()
+    }
+}
+
+fn reader(mut r: impl Read + Send + 'static) -> Pipe {
+    let data = Arc::new(Mutex::new(Vec::new()));
+    let eof = Arc::new(AtomicBool::new(false));
+    let (d, e) = (data.clone(), eof.clone());
     thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = r.read_to_end(&mut v);
-        String::from_utf8_lossy(&v).into_owned()
-    })
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = r.read(&mut buf) {
+            d.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+        e.store(true, Ordering::SeqCst);
+    });
+    Pipe { data, eof }
 }
 
 /// Reads `/proc/PID/FILE`, empty when gone.
@@ -178,15 +204,15 @@ impl Init {
             }
             if Instant::now() > end {
                 kill_tree(&mut child);
-                let err = self.err.take().map(|h| h.join().unwrap()).unwrap_or_default();
+                let err = self.err.take().map(|p| p.text()).unwrap_or_default();
                 panic!("init still running after {deadline:?}; stderr:\n{err}");
             }
             thread::sleep(Duration::from_millis(5));
         };
         let elapsed = self.started.elapsed();
         let code = status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
-        let stdout = self.out.take().map(|h| h.join().unwrap()).unwrap_or_default();
-        let stderr = self.err.take().map(|h| h.join().unwrap()).unwrap_or_default();
+        let stdout = self.out.take().map(|p| p.text()).unwrap_or_default();
+        let stderr = self.err.take().map(|p| p.text()).unwrap_or_default();
         Output { code, stdout, stderr, elapsed }
     }
 
