@@ -2,7 +2,7 @@
 
 /// `errno` byte, then its text, NUL-terminated; one string instead of a jump table.
 const TEXTS: &[u8] = b"\x02No such file or directory\0\x07Argument list too long\0\x08Exec format error\0\
-\x0dPermission denied\0\x14Not a directory\0\x28Symbolic link loop\0";
+\x0dPermission denied\0\x14Not a directory\0\x24Filename too long\0\x28Symbolic link loop\0";
 
 /// `strerror`-style text for `errno`, or `None` for values outside this table.
 pub fn text(errno: i32) -> Option<&'static [u8]> {

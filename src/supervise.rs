@@ -80,7 +80,7 @@ impl<'a> Supervisor<'a> {
             match info.signo {
                 SIGCHLD => self.on_child_exit(),
                 SIGALRM if info.code == sys::SI_KERNEL && self.deadline => self.on_deadline(),
-                sig => self.on_signal(sig, info.code),
+                sig => self.on_signal(sig, info.pid),
             }
             if let Phase::Done(code) = self.phase {
                 return code;
@@ -151,8 +151,11 @@ impl<'a> Supervisor<'a> {
     }
 
     #[inline(never)]
-    fn on_signal(&mut self, sig: u8, code: i32) {
-        if code == sys::SI_KERNEL && self.ignore_once.contains(sig) {
+    fn on_signal(&mut self, sig: u8, sender: u32) {
+        // Letting go of the tty as session leader makes the kernel send our
+        // group SIGHUP and SIGCONT in our own name (si_pid = us, SI_USER);
+        // nobody else can send a signal as us.
+        if sender == self.me.as_raw_pid() as u32 && self.ignore_once.contains(sig) {
             self.ignore_once.remove(sig);
             return;
         }

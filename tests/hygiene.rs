@@ -117,7 +117,7 @@ fn environment_passes_through_exactly() {
         (b"NEWLINE", b"x\ny".to_vec()),
         (b"EQUALS", b"a=b=c".to_vec()),
         (b"NON_UTF8", b"\xff\xfe\x80".to_vec()),
-        (b"NANOINIT_GRACE", b"1.5".to_vec()),
+        (b"NANOINIT_GRACE", b"2".to_vec()),
         (b"NANOINIT_VERBOSITY", b"0".to_vec()),
         (b"TINI_SUBREAPER", b"1".to_vec()),
         (b"DUMB_INIT_SETSID", b"0".to_vec()),

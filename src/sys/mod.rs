@@ -32,6 +32,7 @@ pub const SIGINFO_SIZE: usize = 128;
 const_assert_eq!(core::mem::size_of::<libc::signalfd_siginfo>(), SIGINFO_SIZE);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_signo), 0);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_code), 8);
+const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_pid), 12);
 
 /// `si_code` of a signal the kernel sent itself (timers, tty hang-up), not kill(2).
 pub const SI_KERNEL: i32 = 0x80;
@@ -169,6 +170,8 @@ pub struct SigInfo {
     pub signo: u8,
     /// How it was sent (`SI_USER` for kill(2), `SI_KERNEL`, …).
     pub code: i32,
+    /// The sender's pid, as we see it.
+    pub pid: u32,
 }
 
 /// Blocks until a signal arrives on `fd`, retrying EINTR (the only place that does).
@@ -189,7 +192,7 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
         }
         u32::from_ne_bytes(w)
     };
-    Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32 })
+    Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) })
 }
 
 /// Which side of a fork-style clone we are on.
