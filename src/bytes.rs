@@ -34,12 +34,10 @@ impl<'a> Iterator for Split<'a> {
 /// Splits at the first `sep`: `(before, after)`, or `None` without one.
 #[inline(never)]
 pub fn cut(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
-    let mut i = 0;
-    for &b in s {
+    for (i, &b) in s.iter().enumerate() {
         if b == sep {
             return Some((s.get(..i)?, s.get(i + 1..)?));
         }
-        i += 1;
     }
     None
 }

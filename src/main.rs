@@ -25,8 +25,11 @@ use crate::spawn::SpawnError;
 use crate::sys::StartupArgs;
 
 /// Called by `init_entry` with the kernel's initial stack pointer.
+///
+/// # Safety
+/// `sp` must be the process's initial stack pointer (argc, argv, envp).
 #[allow(unsafe_code)]
-pub extern "C" fn entry(sp: *const usize) -> ! {
+pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
     // First action: block every signal. As namespace PID 1 a signal with no
     // handler that arrives unblocked is dropped; blocked, it waits for the signalfd.
     let blocked = sys::block_all();
