@@ -105,7 +105,7 @@ run() {
     for s in HUP INT USR2 WINCH TERM ALRM 35 64 HUP TERM; do kill -s "$s" "$init"; sleep 0.01; done
     kill -s USR1 "$init"
     # Wait for the delayed exit_group: grace (1 s) has run out and SIGKILL was sent.
-    for _ in $(seq 1000); do grep -q "exiting with code" "$out" && break; sleep 0.01; done
+    for _ in $(seq 1000); do grep -q "nanoinit: exit " "$out" && break; sleep 0.01; done
     sleep 0.2
     local m
     m=$(measure "$init")
