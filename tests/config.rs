@@ -228,7 +228,6 @@ fn single_child_in_dumb_init_keeps_the_child_in_our_group() {
 }
 
 #[test]
-#[ignore = "bug: -c/--single-child still gives the child its own process group (Session::Group) in the nanoinit and tini personalities; usage and the issue say 'no new session or group'"]
 fn single_child_keeps_the_child_in_our_group_in_every_personality() {
     for (argv0, _) in ARGV0 {
         for flag in ["-c", "--single-child"] {
