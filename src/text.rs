@@ -1,10 +1,5 @@
 //! Fixed texts: usage, version lines, license.
 
-/// The version of this build.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// `git describe` of the source this was built from (set by build.rs).
-pub const GIT: &str = env!("NANOINIT_GIT");
-
 /// `nanoinit --version`.
 pub const VERSION_LINE: &str = concat!("nanoinit ", env!("CARGO_PKG_VERSION"), " (git ", env!("NANOINIT_GIT"), ")\n");
 /// `tini --version`, in the form `docker info` parses.

@@ -2,7 +2,7 @@
 //! and agree with small reference models written here with std.
 use nanoinit::config::{self, Action, ErrorKind, Personality, Session, Target};
 use nanoinit::line::{Line, LINE_MAX};
-use nanoinit::num::{fmt_u32, parse_seconds_ms, parse_u32, U32_DIGITS};
+use nanoinit::num::{fmt_u32, parse_u32, U32_DIGITS};
 use nanoinit::path::{self, PATH_BUF};
 use nanoinit::signals;
 use nanoinit::status::Ended;
@@ -70,28 +70,6 @@ fn ref_u32(s: &[u8]) -> Option<u32> {
         return None;
     }
     std::str::from_utf8(s).ok()?.parse::<u32>().ok()
-}
-
-/// Seconds with at most three decimals, in milliseconds, computed in u64
-/// (the model of `num::parse_seconds_ms`).
-fn ref_seconds_ms(s: &[u8]) -> Option<u32> {
-    let text = std::str::from_utf8(s).ok()?;
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => {
-            if f.is_empty() || f.len() > 3 {
-                return None;
-            }
-            (i, f)
-        }
-        None => (text, ""),
-    };
-    let whole = u64::from(ref_u32(int.as_bytes())?);
-    let part = if frac.is_empty() {
-        0
-    } else {
-        u64::from(ref_u32(frac.as_bytes())?) * 10u64.pow(3 - frac.len() as u32)
-    };
-    u32::try_from(whole * 1000 + part).ok()
 }
 
 /// `--grace` takes whole seconds, in milliseconds (as `docker stop -t`).
@@ -362,16 +340,6 @@ proptest! {
         let want = n.to_string();
         prop_assert_eq!(text, want.as_bytes());
         prop_assert_eq!(parse_u32(text), Some(n));
-    }
-
-    #[test]
-    fn seconds_match_the_model(s in prop_oneof!["[0-9]{0,9}(\\.[0-9]{0,5})?", "[0-9. +e-]{0,8}", bytes(10).prop_map(|b| String::from_utf8_lossy(&b).into_owned())]) {
-        prop_assert_eq!(parse_seconds_ms(s.as_bytes()), ref_seconds_ms(s.as_bytes()), "{:?}", s);
-    }
-
-    #[test]
-    fn seconds_never_panic(s in bytes(16)) {
-        prop_assert_eq!(parse_seconds_ms(&s), ref_seconds_ms(&s));
     }
 }
 
