@@ -41,8 +41,8 @@ pub struct Supervisor<'a> {
     phase: Phase,
     /// The code to exit with once the main child's end is known.
     code: u8,
-    /// Kernel-sent signals to swallow once (the SIGHUP/SIGCONT that letting go
-    /// of the tty sends us; dumb-init#136).
+    /// Signals to swallow once when they come in our own name: the SIGHUP and
+    /// SIGCONT the kernel sends when we let go of the tty (dumb-init#136).
     ignore_once: SigSet,
     /// Whether our SIGALRM deadline is armed.
     deadline: bool,
