@@ -3,7 +3,8 @@
 //! rustix does every syscall it exposes publicly. The ones it keeps private
 //! (rt_sigprocmask, rt_sigaction, signalfd4, clone, execve, exit_group,
 //! setitimer, close_range, TIOCNOTTY) are raw syscalls here, each behind a safe
-//! function with a typed result.
+//! function with a typed result; so are `openat` and fd borrowing, whose rustix
+//! forms keep an assert (a panic path) in the binary.
 //!
 //! # Safety
 //! Everything here relies on nanoinit being single-threaded (no libc, no threads),
@@ -34,7 +35,7 @@ const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_signo), 0);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_code), 8);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_pid), 12);
 
-/// `si_code` of a signal the kernel sent itself (timers, tty hang-up), not kill(2).
+/// `si_code` of a signal the kernel sent itself (our `setitimer` deadline), not kill(2).
 pub const SI_KERNEL: i32 = 0x80;
 
 /// An errno value a syscall failed with.
