@@ -7,6 +7,8 @@ have=$(rustup target list --installed 2>/dev/null || true)
 for t in "${need_targets[@]}"; do
     grep -qx "$t" <<<"$have" || rustup target add "$t"
 done
+# make check runs clippy; rustup's minimal profile leaves it out.
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 pkgs=()
 command -v busybox >/dev/null || [[ -x /bin/busybox ]] || pkgs+=(busybox-static)
 command -v unshare >/dev/null || pkgs+=(util-linux)
