@@ -525,3 +525,34 @@ where
     }
     Err(err)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The short letters, long names and `ALL` are three parallel tables; a
+    /// shifted letter once made `-a` mean `--grace`.
+    #[test]
+    fn short_letters_line_up_with_long_names() {
+        let pairs = [
+            (b'h', "help"),
+            (b'V', "version"),
+            (b'l', "license"),
+            (b'v', "verbose"),
+            (b's', "subreaper"),
+            (b'g', "pgroup"),
+            (b'c', "single-child"),
+            (b'r', "rewrite"),
+            (b'e', "remap-exit"),
+            (b'p', "pdeathsig"),
+            (b'w', "warn-reap"),
+            (b'a', "signal-all"),
+            (b'P', "pause"),
+        ];
+        for (c, long) in pairs {
+            let i = SHORT.iter().position(|&s| s == c).unwrap();
+            assert_eq!(lookup(LONG, &ALL, long.as_bytes()), ALL.get(i).copied(), "-{}", c as char);
+        }
+        assert_eq!(crate::bytes::split(LONG, b' ').count(), ALL.len());
+    }
+}
