@@ -7,7 +7,7 @@ use std::{env, path::Path, process::Command};
 fn main() {
     let dir = env::var("CARGO_MANIFEST_DIR").unwrap();
     let git = Command::new("git")
-        .args(["-C", &dir, "describe", "--always", "--dirty", "--abbrev=12"])
+        .args(["-C", &dir, "describe", "--always", "--dirty", "--abbrev=12", "--exclude=*"])
         .output()
         .ok()
         .filter(|o| o.status.success())

@@ -289,7 +289,7 @@ impl Error<'_> {
             ErrorKind::BadValue => "bad value for \x03\x03: '\x03'",
             ErrorKind::UnexpectedValue => "no value allowed for \x03\x03: '\x03'",
             ErrorKind::NoProgram => "no program given",
-            ErrorKind::ProgramInPause => "pause mode runs no program, but got '\x03\x03'",
+            ErrorKind::ProgramInPause => "-P runs no program: '\x03\x03'",
         }
     }
 

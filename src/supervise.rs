@@ -109,7 +109,7 @@ impl<'a> Supervisor<'a> {
                 self.main_exited(left);
             }
         } else if left == Left::Nothing {
-            self.finish("all descendants exited");
+            self.finish("all exited");
         }
     }
 
@@ -119,10 +119,10 @@ impl<'a> Supervisor<'a> {
         if left == Left::Nothing {
             self.finish("main child exited");
         } else if self.cfg.wait_all {
-            self.log.say(Level::Info, "waiting for descendants", [0, 0]);
+            self.log.say(Level::Info, "waiting for the rest", [0, 0]);
             self.phase = Phase::Waiting;
         } else if self.cfg.grace_ms > 0 {
-            let msg = "SIGTERM to descendants, SIGKILL in \x01 ms";
+            let msg = "TERM to the rest, KILL in \x01 ms";
             self.log.say(Level::Info, msg, [self.cfg.grace_ms, 0]);
             self.send(Dest::Descendants, SIGTERM);
             self.arm(self.cfg.grace_ms);
@@ -137,13 +137,13 @@ impl<'a> Supervisor<'a> {
         self.deadline = false;
         match self.phase {
             Phase::Grace => {
-                self.log.say(Level::Info, "grace over: SIGKILL to descendants", [0, 0]);
+                self.log.say(Level::Info, "grace over: KILL to the rest", [0, 0]);
                 self.send(Dest::Descendants, SIGKILL);
                 self.arm(KILL_WAIT_MS);
                 self.phase = Phase::Killing;
             }
             Phase::Killing => {
-                self.log.say(Level::Warn, "descendants outlived SIGKILL", [0, 0]);
+                self.log.say(Level::Warn, "some outlived KILL", [0, 0]);
                 self.phase = Phase::Done(self.code);
             }
             _ => {}
@@ -189,7 +189,7 @@ impl<'a> Supervisor<'a> {
         let res = match dest {
             Dest::Child(pid) => sys::kill(pid, sig),
             Dest::Group(pid) => sys::kill_group(pid, sig),
-            Dest::Descendants => tree::signal_descendants(self.me, sig).map(|_| ()),
+            Dest::Descendants => tree::signal_descendants(self.me, sig),
         };
         let (who, id): (&[u8], u32) = match dest {
             Dest::Child(p) => (b"child ", p.as_raw_pid() as u32),

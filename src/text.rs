@@ -10,11 +10,10 @@ pub const USAGE_HINT: &str = "Try 'nanoinit --help'.\n";
 
 /// `--help`: every option by name; the README explains each.
 pub const USAGE: &str = "\
-usage: nanoinit [-hVlvswgcaP] [-r S:R] [-e N] [-p SIG] [--setsid] [--wait]
-  [--grace SECS] [--] PROGRAM [ARG]...   (-h help -V version -l license
-  -v verbose -s subreaper -w warn-reap -g pgroup -c single-child
-  -a signal-all -P pause -r rewrite -e remap-exit -p pdeathsig; each also
-  as --LONG and NANOINIT_LONG; see README)
+usage: nanoinit [OPTION]... [--] PROGRAM [ARG]...
+-h help -V version -l license -v verbose -s subreaper -w warn-reap -g pgroup
+-c single-child -a signal-all -P pause --setsid --wait --grace SECS
+-r rewrite S:R -e remap-exit N -p pdeathsig SIG (also --LONG, NANOINIT_LONG)
 ";
 
 /// `--license`: the notice; the full text is LICENSE in the source.

@@ -213,7 +213,7 @@ fn pause_mode_short_and_long() {
             assert_eq!((c.program, c.verbosity, c.warn_reap), (None, 2, true));
             let (kind, msg) = err(&[argv0, flag, "sleep", "1"], &[]);
             assert_eq!(kind, ErrorKind::ProgramInPause);
-            assert_eq!(msg, "pause mode runs no program, but got 'sleep'\n");
+            assert_eq!(msg, "-P runs no program: 'sleep'\n");
             assert_eq!(err(&[argv0, flag, "--", "sh"], &[]).0, ErrorKind::ProgramInPause);
         }
     }

@@ -225,7 +225,7 @@ fn bad_values_give_one_error_line_the_hint_and_exit_2() {
         (&["--bogus", "true"], &[], "unknown option --bogus"),
         (&[], &[], "no program given"),
         (&["-v", "--"], &[], "no program given"),
-        (&["-P", "true"], &[], "pause mode runs no program, but got 'true'"),
+        (&["-P", "true"], &[], "-P runs no program: 'true'"),
         (&["true"], &[("TINI_VERBOSITY", "abc")], "bad value for TINI_VERBOSITY: 'abc'"),
         (&["true"], &[("NANOINIT_GRACE", "x")], "bad value for NANOINIT_GRACE: 'x'"),
         (&["true"], &[("NANOINIT_REMAP_EXIT", "256")], "bad value for NANOINIT_REMAP_EXIT: '256'"),
@@ -713,9 +713,9 @@ fn grace_terms_the_rest_and_keeps_the_main_exit_code() {
             assert_eq!(o.code, 7, "{what}: {o:?}");
             assert!(lab.has("orphan:TERM") && lab.has("orphan:exit"), "{what}: {:?}", lab.lines());
             let ms = if exe == "nanoinit" && args.is_empty() { 3000 } else { 5000 };
-            let line = format!("nanoinit: SIGTERM to descendants, SIGKILL in {ms} ms");
+            let line = format!("nanoinit: TERM to the rest, KILL in {ms} ms");
             assert!(has_line(&o.stderr, &line), "{what}: {}", o.stderr);
-            assert!(has_line(&o.stderr, "nanoinit: exit 7: all descendants exited"), "{what}: {}", o.stderr);
+            assert!(has_line(&o.stderr, "nanoinit: exit 7: all exited"), "{what}: {}", o.stderr);
             assert!(!o.stderr.contains("grace over"), "{what}: {}", o.stderr);
         }
     }
@@ -731,7 +731,7 @@ fn grace_kills_what_ignores_term() {
         let o = init.wait();
         assert_eq!(o.code, 7, "{mode:?}: {o:?}");
         assert!(o.elapsed >= Duration::from_millis(800) && o.elapsed < Duration::from_secs(8), "{mode:?}: {:?}", o.elapsed);
-        assert!(has_line(&o.stderr, "nanoinit: grace over: SIGKILL to descendants"), "{}", o.stderr);
+        assert!(has_line(&o.stderr, "nanoinit: grace over: KILL to the rest"), "{}", o.stderr);
         if mode == Mode::Subreaper {
             assert!(poll(DEADLINE, || (!alive(orphan)).then_some(())).is_some(), "orphan {orphan} survived");
         }
@@ -809,6 +809,24 @@ fn as_subreaper_only_own_descendants_are_signalled() {
     let _ = outsider.wait();
 }
 
+/// As a subreaper the grace period's TERM reaches a grandchild whose parent
+/// still lives and ignores TERM: the walk goes down the tree, not only over
+/// our own children.
+#[test]
+fn grace_term_reaches_grandchildren_as_subreaper() {
+    let lab = Lab::new("grand", Mode::Subreaper);
+    let script = format!(
+        "sh -c 'trap \"\" TERM; {} & wait' & until grep -q grand:ready {}; do sleep 0.02; done; exit 7",
+        lab.catch("grand", "TERM", ""),
+        lab.log
+    );
+    let init = lab.start("nanoinit", &["--grace", "2", "--", "sh", "-c", &script], &[]);
+    lab.ready("grand");
+    let o = init.wait();
+    assert_eq!(o.code, 7, "{o:?}");
+    assert!(lab.lines().iter().any(|l| l == "grand:TERM"), "log: {:?}", lab.lines());
+}
+
 #[test]
 fn wait_keeps_running_while_any_descendant_lives() {
     for mode in MODES {
@@ -837,8 +855,8 @@ fn wait_keeps_running_while_any_descendant_lives() {
             fs::write(&go, "").unwrap();
             let o = init.wait();
             assert_eq!(o.code, 4, "{mode:?} {exe}: {o:?}");
-            assert!(has_line(&o.stderr, "nanoinit: waiting for descendants"), "{}", o.stderr);
-            assert!(has_line(&o.stderr, "nanoinit: exit 4: all descendants exited"), "{}", o.stderr);
+            assert!(has_line(&o.stderr, "nanoinit: waiting for the rest"), "{}", o.stderr);
+            assert!(has_line(&o.stderr, "nanoinit: exit 4: all exited"), "{}", o.stderr);
         }
     }
 }

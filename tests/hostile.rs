@@ -75,7 +75,7 @@ fn bad_values_are_one_line_and_exit_2() {
         (&[], "no program given"),
         (&["--"], "no program given"),
         (&["-v", "-g", "--"], "no program given"),
-        (&["-P", "true"], "pause mode runs no program, but got 'true'"),
+        (&["-P", "true"], "-P runs no program: 'true'"),
     ];
     for (args, line) in cases {
         let o = finish(command(Mode::Subreaper, args), Mode::Subreaper);

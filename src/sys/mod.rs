@@ -242,6 +242,7 @@ impl CStrArray {
         CStrIter(self.0)
     }
     /// The first string.
+    #[inline(always)]
     pub fn first(self) -> Option<&'static [u8]> {
         self.iter().next()
     }
@@ -352,6 +353,7 @@ fn signal(sig: u8) -> Signal {
 }
 
 /// `kill(pid, sig)`.
+#[inline(always)]
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     Ok(rustix::process::kill_process(pid, signal(sig))?)
 }
