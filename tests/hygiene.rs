@@ -77,7 +77,13 @@ fn fds_cwd_and_signal_state() {
         assert_eq!(mine[3].1, "anon_inode:[signalfd]", "{mode:?}: {mine:?}");
         assert_eq!(std::fs::read_link(format!("/proc/{me}/cwd")).unwrap(), std::path::Path::new("/"), "{mode:?}");
 
-        let theirs = fds(child);
+        // Right after its exec a dynamic `sleep` still has the loader's file
+        // of libc open; wait until it has settled.
+        let theirs = poll(DEADLINE, || {
+            let f = fds(child);
+            (!f.iter().any(|(_, target)| target.contains(".so"))).then_some(f)
+        })
+        .unwrap_or_else(|| fds(child));
         let numbers: Vec<i32> = theirs.iter().map(|f| f.0).collect();
         // Whatever the test process itself leaks (cargo's jobserver pipe, …) is
         // inherited by nanoinit too, and so rightly reaches the child.
