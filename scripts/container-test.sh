@@ -124,45 +124,18 @@ echo 'unqualified-search-registries = []' >"$CONTAINERS_REGISTRIES_CONF"
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$POLICY"
 
 # ---------------------------------------------------------------- results
-PASSED=0 FAILED=0
-declare -a TABLE
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
-
-# check NAME CMD...: CMD's exit status decides; its output is the detail line.
-check() {
-    local name=$1 t0 out rc ms
-    shift
-    t0=$(now_ms)
-    out=$("$@" 2>&1)
-    rc=$?
-    ms=$(($(now_ms) - t0))
-    if ((rc == 0)); then
-        PASSED=$((PASSED + 1))
-        printf 'PASS  %-44s %6d ms  %s\n' "$name" "$ms" "${out//$'\n'/ | }"
-        TABLE+=("| $name | pass | $ms | ${out//$'\n'/; } |")
-    else
-        FAILED=$((FAILED + 1))
-        printf 'FAIL  %-44s %6d ms  %s\n' "$name" "$ms" "${out//$'\n'/ | }"
-        TABLE+=("| $name | **FAIL** | $ms | ${out//$'\n'/; } |")
-    fi
-}
+# shellcheck source=scripts/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 # control NAME CMD...: the same check without an init; it must fail.
 control() {
-    local name=$1 t0 out rc ms
+    local name=$1
     shift
-    t0=$(now_ms)
-    out=$("$@" 2>&1)
-    rc=$?
-    ms=$(($(now_ms) - t0))
-    if ((rc != 0)); then
-        PASSED=$((PASSED + 1))
-        printf 'PASS  %-44s %6d ms  fails without init, as expected: %s\n' "control: $name" "$ms" "${out//$'\n'/ | }"
-        TABLE+=("| control: $name | fails as expected | $ms | ${out//$'\n'/; } |")
+    timed "$@"
+    if ((RC != 0)); then
+        tally 1 "control: $name" "fails as expected" "fails without init, as expected: "
     else
-        FAILED=$((FAILED + 1))
-        printf 'FAIL  %-44s %6d ms  passed WITHOUT an init, so the check proves nothing: %s\n' "control: $name" "$ms" "${out//$'\n'/ | }"
-        TABLE+=("| control: $name | **passed (bad)** | $ms | ${out//$'\n'/; } |")
+        tally 0 "control: $name" "**passed (bad)**" "passed WITHOUT an init, so the check proves nothing: "
     fi
 }
 

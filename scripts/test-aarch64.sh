@@ -33,23 +33,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PASSED=0 FAILED=0
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
-check() { # check NAME CMD...: CMD's status decides, its output is the detail
-    local name=$1 t0 out rc ms
-    shift
-    t0=$(now_ms)
-    out=$("$@" 2>&1)
-    rc=$?
-    ms=$(($(now_ms) - t0))
-    if ((rc == 0)); then
-        PASSED=$((PASSED + 1))
-        printf 'PASS  %-42s %6d ms  %s\n' "$name" "$ms" "${out//$'\n'/ | }"
-    else
-        FAILED=$((FAILED + 1))
-        printf 'FAIL  %-42s %6d ms  %s\n' "$name" "$ms" "${out//$'\n'/ | }"
-    fi
-}
+# shellcheck source=scripts/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 # run_code EXPECTED ARGS...: nanoinit under qemu as a plain process (a subreaper).
 run_code() {
