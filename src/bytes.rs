@@ -42,10 +42,10 @@ pub fn cut(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
     None
 }
 
-/// `s` without `prefix`, if it starts with it.
+/// `s` without `prefix`, if it starts with it (ASCII case folded when `ci`).
 #[inline(never)]
-pub fn strip<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    s.get(..prefix.len()).filter(|h| eq(h, prefix, false))?;
+pub fn strip<'a>(s: &'a [u8], prefix: &[u8], ci: bool) -> Option<&'a [u8]> {
+    s.get(..prefix.len()).filter(|h| eq(h, prefix, ci))?;
     s.get(prefix.len()..)
 }
 

@@ -358,7 +358,7 @@ const ENV_SUFFIX_MAX: usize = 16;
 /// The option `NANOINIT_<SUFFIX>` sets, if any (not help, version or license).
 #[inline(never)]
 fn nanoinit_env(name: &[u8]) -> Option<Opt> {
-    let suffix = bytes::strip(name, b"NANOINIT_")?;
+    let suffix = bytes::strip(name, b"NANOINIT_", false)?;
     let mut long = [0u8; ENV_SUFFIX_MAX];
     let long = long.get_mut(..suffix.len())?;
     for (d, &s) in long.iter_mut().zip(suffix) {

@@ -29,7 +29,6 @@ pub const SIGTTOU: u8 = 22;
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT \
 CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 
-
 /// Short name of a signal without the `SIG` prefix, split in a fixed part and an
 /// optional offset: `(b"TERM", None)`, `(b"RTMIN", Some((b'+', 3)))`, `(b"", None)`
 /// for a number with no name (32, 33, out of range).
@@ -63,7 +62,7 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
             _ => Err(SpecError::Unknown),
         };
     }
-    let body = strip_prefix_ci(spec, b"SIG").unwrap_or(spec);
+    let body = crate::bytes::strip(spec, b"SIG", true).unwrap_or(spec);
     if let Some(i) = crate::bytes::word_index(NAMES, body, true) {
         return Ok(i as u8 + 1);
     }
@@ -75,7 +74,7 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
 /// `RTMIN`, `RTMIN+n` (or `RTMAX`, `RTMAX-n`), kept within 34..=64.
 #[inline(always)]
 fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
-    let rest = strip_prefix_ci(body, base_name)?;
+    let rest = crate::bytes::strip(body, base_name, true)?;
     let Some((&op, digits)) = rest.split_first() else {
         return Some(base);
     };
@@ -85,12 +84,6 @@ fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
     let off = u8::try_from(crate::num::parse_u32(digits)?).ok()?;
     let sig = if up { base.checked_add(off)? } else { base.checked_sub(off)? };
     (RTMIN..=RTMAX).contains(&sig).then_some(sig)
-}
-
-#[inline(always)]
-fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let head = s.get(..prefix.len())?;
-    crate::bytes::eq_ci(head, prefix).then(|| s.get(prefix.len()..).unwrap_or(&[]))
 }
 
 /// A set of signals 1..=64, one bit each: the kernel's `sigset_t` layout.

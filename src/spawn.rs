@@ -88,7 +88,7 @@ fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
     let mut buf = [0u8; PATH_BUF];
     let explicit = path::is_explicit(prog);
     // A name with `/` is tried as is: a search path of one empty entry.
-    let search = match envp.iter().find_map(|e| nanoinit::bytes::strip(e, b"PATH=")) {
+    let search = match envp.iter().find_map(|e| nanoinit::bytes::strip(e, b"PATH=", false)) {
         _ if explicit => b"",
         Some(p) => p,
         None => path::DEFAULT_PATH,

@@ -14,6 +14,7 @@
 use core::ffi::CStr;
 use rustix::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use rustix::process::{Pid, Signal};
+use nanoinit::signals::SigSet;
 use static_assertions::const_assert_eq;
 
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
@@ -83,7 +84,7 @@ fn sigprocmask(how: i32, set: Option<&u64>) -> Result<u64> {
 
 /// `rt_sigprocmask(SIG_SETMASK, all 64)`—blocks every signal; returns the old mask.
 pub fn block_all() -> Result<u64> {
-    sigprocmask(libc::SIG_SETMASK, Some(&!0u64))
+    sigprocmask(libc::SIG_SETMASK, Some(&SigSet::ALL.0))
 }
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)`—sets the signal mask.
@@ -121,7 +122,7 @@ pub fn default_all_dispositions() {
 
 /// `signalfd4(-1, all 64, SFD_CLOEXEC)`—one fd that yields every blocked signal.
 pub fn signalfd_all() -> Result<OwnedFd> {
-    let mask: u64 = !0;
+    let mask = SigSet::ALL.0;
     // SAFETY: `mask` is 8 readable bytes and the size argument says 8.
     let fd = check(unsafe {
         syscall5(libc::SYS_signalfd4 as usize, -1isize as usize, &mask as *const u64 as usize, KERNEL_SIGSET, libc::SFD_CLOEXEC as usize, 0)
