@@ -16,11 +16,8 @@ pub const SIGNAL_EXIT_BASE: u32 = 128;
 /// (EACCES, ENOEXEC, a directory, …).
 #[inline(never)]
 pub fn exec_failure_code(errno: i32) -> u8 {
-    const ENOENT: i32 = 2;
-    const ENOTDIR: i32 = 20;
-    const ENAMETOOLONG: i32 = 36;
     match errno {
-        ENOENT | ENOTDIR | ENAMETOOLONG => EXIT_NOT_FOUND,
+        libc::ENOENT | libc::ENOTDIR | libc::ENAMETOOLONG => EXIT_NOT_FOUND,
         _ => EXIT_CANNOT_EXEC,
     }
 }
