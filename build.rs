@@ -43,6 +43,7 @@ fn main() {
     ];
     if lld {
         args.push("--no-pie".into());
+        args.push("--no-rosegment".into());
         for a in args {
             println!("cargo:rustc-link-arg-bins={a}");
         }

@@ -38,3 +38,42 @@ pub extern "C" fn init_entry() -> ! {
         entry = sym crate::entry,
     )
 }
+
+// The memory routines core calls. musl's aarch64 ones are tuned for large
+// copies (656 bytes for memcpy and memset); nanoinit only ever moves a few
+// hundred bytes at a time, so byte loops do, in 76 bytes. A symbol defined here
+// keeps the linker from pulling musl's from libc.a. Assembly, not Rust: LLVM
+// would turn a Rust copy loop back into a call to memcpy.
+core::arch::global_asm!(
+    ".globl memcpy",
+    ".type memcpy, %function",
+    "memcpy:",                  // x0 = dst (returned), x1 = src, x2 = len
+    "    mov x3, x0",
+    "    cbz x2, 2f",
+    "1:  ldrb w4, [x1], #1",
+    "    strb w4, [x3], #1",
+    "    subs x2, x2, #1",
+    "    b.ne 1b",
+    "2:  ret",
+    ".size memcpy, . - memcpy",
+    ".globl memset",
+    ".type memset, %function",
+    "memset:",                  // x0 = dst (returned), w1 = byte, x2 = len
+    "    mov x3, x0",
+    "    cbz x2, 2f",
+    "1:  strb w1, [x3], #1",
+    "    subs x2, x2, #1",
+    "    b.ne 1b",
+    "2:  ret",
+    ".size memset, . - memset",
+    ".globl strlen",
+    ".type strlen, %function",
+    "strlen:",                  // x0 = NUL-terminated string; returns its length
+    "    mov x1, x0",
+    "1:  ldrb w2, [x1], #1",
+    "    cbnz w2, 1b",
+    "    sub x0, x1, x0",
+    "    sub x0, x0, #1",
+    "    ret",
+    ".size strlen, . - strlen",
+);
