@@ -60,9 +60,10 @@ impl Log {
         self.emit(level, msg, args, &[], 0);
     }
 
-    /// `unable to WHAT: ERRNO TEXT` (`msg` starts with "unable to").
-    pub fn failed(self, level: Level, msg: &str, e: impl Into<Error>) {
-        self.emit(level, msg, [0, 0], &[], e.into().0);
+    /// `unable to WHAT: ERRNO TEXT`; `what` is a fixed text (the phrase is
+    /// added here, not repeated in every caller's string).
+    pub fn failed(self, level: Level, what: &str, e: impl Into<Error>) {
+        self.emit(level, "unable to \x03", [0, 0], &[what.as_bytes()], e.into().0);
     }
 }
 

@@ -78,13 +78,13 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     }
     if cfg.pdeathsig != 0 {
         if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
-            log.failed(Level::Warn, "unable to set pdeathsig", e);
+            log.failed(Level::Warn, "set pdeathsig", e);
         }
     }
     let sfd = match sys::signalfd_all() {
         Ok(fd) => fd,
         Err(e) => {
-            log.failed(Level::Error, "unable to create signalfd", e);
+            log.failed(Level::Error, "create signalfd", e);
             return EXIT_INTERNAL;
         }
     };
@@ -124,7 +124,7 @@ fn become_subreaper(log: Log, me: Pid) {
     // Read back: a prctl that "succeeds" without effect must not go unnoticed.
     let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
     if !matches!(set, Ok(Some(_))) {
-        log.failed(Level::Warn, "unable to become subreaper", set.err().map_or(0, |e| e.raw_os_error()));
+        log.failed(Level::Warn, "become subreaper", set.err().map_or(0, |e| e.raw_os_error()));
     }
 }
 
@@ -147,7 +147,7 @@ fn release_tty(me: Pid) -> SigSet {
 #[inline(never)]
 fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
-        log.failed(Level::Warn, "unable to chdir to /", e);
+        log.failed(Level::Warn, "chdir to /", e);
     }
     const FIRST: u32 = 3;
     let keep = keep as u32;

@@ -51,7 +51,7 @@ impl Reaper {
                 Err(Errno::CHILD) => return Left::Nothing,
                 Err(Errno::INTR) => continue,
                 Err(e) => {
-                    self.log.failed(Level::Error, "unable to wait", e);
+                    self.log.failed(Level::Error, "wait", e);
                     return Left::Running;
                 }
             }

@@ -119,19 +119,16 @@ impl SigSet {
 /// What each signal becomes before it is forwarded: itself, another signal, or 0 (dropped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rewrite {
+    /// Per signal, what it becomes XOR the signal itself: all zeros forward
+    /// every signal unchanged, so the default needs no table to fill in.
     to: [u8; NSIG as usize],
     /// Signals the user rewrote explicitly; defaults never override these.
     explicit: SigSet,
 }
 
 impl Default for Rewrite {
-    #[inline(always)]
     fn default() -> Self {
-        let mut to = [0u8; NSIG as usize];
-        for (i, t) in to.iter_mut().enumerate() {
-            *t = i as u8 + 1;
-        }
-        Rewrite { to, explicit: SigSet::EMPTY }
+        Rewrite { to: [0; NSIG as usize], explicit: SigSet::EMPTY }
     }
 }
 
@@ -139,23 +136,25 @@ impl Rewrite {
     /// The signal `sig` is forwarded as; 0 means "drop it".
     pub fn map(&self, sig: u8) -> u8 {
         match sig.checked_sub(1).and_then(|i| self.to.get(usize::from(i))) {
-            Some(&t) => t,
+            Some(&t) => t ^ sig,
             None => 0,
         }
     }
     /// The user's rule `from:to`; it wins over any default.
     pub fn set(&mut self, from: u8, to: u8) {
-        if let Some(t) = from.checked_sub(1).and_then(|i| self.to.get_mut(usize::from(i))) {
-            *t = to;
-            self.explicit.insert(from);
-        }
+        self.put(from, to);
+        self.explicit.insert(from);
     }
     /// A personality's default rule, applied only where the user set none.
     pub fn set_default(&mut self, from: u8, to: u8) {
         if !self.explicit.contains(from) {
-            if let Some(t) = from.checked_sub(1).and_then(|i| self.to.get_mut(usize::from(i))) {
-                *t = to;
-            }
+            self.put(from, to);
+        }
+    }
+    /// Stores `from → to` in the XOR form.
+    fn put(&mut self, from: u8, to: u8) {
+        if let Some(t) = from.checked_sub(1).and_then(|i| self.to.get_mut(usize::from(i))) {
+            *t = to ^ from;
         }
     }
 }

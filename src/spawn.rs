@@ -24,9 +24,9 @@ pub enum SpawnError {
 /// chooses its own mask.
 #[inline(never)]
 pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
-    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("unable to pipe", e.into()))?;
+    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("pipe", e.into()))?;
     let child_argv = argv.tail(program);
-    match sys::fork().map_err(|e| SpawnError::Sys("unable to clone", e))? {
+    match sys::fork().map_err(|e| SpawnError::Sys("clone", e))? {
         Forked::Child => {
             let err = child(cfg.session, child_argv, envp);
             let _ = rustix::io::write(sys::borrow(&write_end), &err.0.to_ne_bytes());

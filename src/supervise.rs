@@ -73,7 +73,7 @@ impl<'a> Supervisor<'a> {
             let info = match sys::read_signal(sys::borrow(sfd)) {
                 Ok(info) => info,
                 Err(e) => {
-                    self.log.failed(Level::Error, "unable to read signalfd", e);
+                    self.log.failed(Level::Error, "read signalfd", e);
                     return EXIT_INTERNAL;
                 }
             };
@@ -211,7 +211,7 @@ impl<'a> Supervisor<'a> {
             Ok(()) => self.deadline = true,
             Err(e) => {
                 // Without a timer there is no deadline: wait for the tree instead.
-                self.log.failed(Level::Warn, "unable to arm timer", e);
+                self.log.failed(Level::Warn, "arm timer", e);
             }
         }
     }
