@@ -116,9 +116,10 @@ impl PartialEq for Config {
 impl Eq for Config {}
 
 impl Config {
-    /// A personality's defaults, before any option or variable.
+    /// A personality's defaults, before any option or variable. The fields
+    /// derived from `flags` are filled in when [`parse_into`] accepts a run.
     pub fn defaults(personality: Personality) -> Config {
-        let mut c = Config {
+        Config {
             personality,
             program: None,
             verbosity: DEFAULT_VERBOSITY,
@@ -133,9 +134,7 @@ impl Config {
             job_control: false,
             pause: false,
             flags: if personality == Personality::DumbInit { Opt::Setsid.bit() } else { 0 },
-        };
-        c.resolve();
-        c
+        }
     }
 
     /// Whether flag `o` is on.

@@ -52,11 +52,15 @@ impl Line {
     #[inline(never)]
     /// Appends a signal's name (`SIGTERM`, `SIGRTMIN+3`, or the number when it has none).
     pub fn sig(&mut self, sig: u8) -> &mut Self {
-        match crate::signals::name(sig) {
-            (b"", _) => self.num(u32::from(sig)),
-            (n, None) => self.str("SIG").push(n),
-            (_, Some((_, k))) => self.str("SIGRTMIN+").num(u32::from(k)),
+        let (n, k) = crate::signals::name(sig);
+        if n.is_empty() {
+            return self.num(u32::from(sig));
         }
+        self.str("SIG").push(n);
+        if k != 0 {
+            self.str("+").num(u32::from(k));
+        }
+        self
     }
     /// Appends a message template: text in which the bytes [`NUM`] and [`SIG`]
     /// take the next of `args`, and [`BYTES`] the next of `parts`. A call site

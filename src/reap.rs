@@ -66,17 +66,14 @@ impl Reaper {
             self.main = None;
             self.ended = Some(ended);
         }
-        let level = match (is_main, self.warn_others) {
-            (false, true) => Level::Warn,
-            (false, false) => Level::Info,
-            (true, _) => Level::Info,
-        };
+        let level = if !is_main && self.warn_others { Level::Warn } else { Level::Info };
         let who: &[u8] = if is_main { b"main child" } else { b"process" };
-        let (msg, how) = match ended {
-            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c),
-            Ended::Signaled { sig, core: false } => ("reaped \x03 \x01: killed by \x02", sig),
-            Ended::Signaled { sig, core: true } => ("reaped \x03 \x01: killed by \x02 (core dumped)", sig),
+        let (msg, how, core): (_, _, &[u8]) = match ended {
+            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c, b""),
+            Ended::Signaled { sig, core } => {
+                ("reaped \x03 \x01: killed by \x02\x03", sig, if core { b" (core dumped)" } else { b"" })
+            }
         };
-        self.log.emit(level, msg, [pid.as_raw_pid() as u32, how.into()], &[who], 0);
+        self.log.emit(level, msg, [pid.as_raw_pid() as u32, how.into()], &[who, core], 0);
     }
 }

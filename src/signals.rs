@@ -29,19 +29,14 @@ pub const SIGTTOU: u8 = 22;
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT \
 CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 
-/// Short name of a signal without the `SIG` prefix, split in a fixed part and an
-/// optional offset: `(b"TERM", None)`, `(b"RTMIN", Some((b'+', 3)))`, `(b"", None)`
-/// for a number with no name (32, 33, out of range).
-pub fn name(sig: u8) -> (&'static [u8], Option<(u8, u8)>) {
-    if sig < RTMIN {
-        let nth = usize::from(sig).wrapping_sub(1);
-        return (crate::bytes::split(NAMES, b' ').nth(nth).unwrap_or(b""), None);
-    }
-    // Real-time signals are always named from RTMIN (RTMAX-n is parsed, not printed).
-    match sig - RTMIN {
-        _ if sig > RTMAX => (b"", None),
-        0 => (b"RTMIN", None),
-        k => (b"RTMIN", Some((b'+', k))),
+/// Short name of a signal without the `SIG` prefix, and an offset to print as
+/// `+N` when not 0: `(b"TERM", 0)`, `(b"RTMIN", 3)`, and `(b"", 0)` for a number
+/// with no name (32, 33, out of range). Real-time signals are always named from
+/// RTMIN (RTMAX-n is parsed, not printed).
+pub fn name(sig: u8) -> (&'static [u8], u8) {
+    match sig {
+        RTMIN..=RTMAX => (b"RTMIN", sig - RTMIN),
+        _ => (crate::bytes::split(NAMES, b' ').nth(usize::from(sig).wrapping_sub(1)).unwrap_or(b""), 0),
     }
 }
 
@@ -171,8 +166,8 @@ mod tests {
         let n = std::str::from_utf8(n).unwrap();
         match off {
             _ if n.is_empty() => format!("{sig}"),
-            None => format!("SIG{n}"),
-            Some((op, k)) => format!("SIG{n}{}{k}", op as char),
+            0 => format!("SIG{n}"),
+            k => format!("SIG{n}+{k}"),
         }
     }
 

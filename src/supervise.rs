@@ -186,24 +186,20 @@ impl<'a> Supervisor<'a> {
     }
 
     fn send(&self, dest: Dest, sig: u8) {
-        let res = match dest {
-            Dest::Child(pid) => sys::kill(pid, sig),
-            Dest::Group(pid) => sys::kill_group(pid, sig),
-            Dest::Descendants => tree::signal_descendants(self.me, sig),
-        };
-        let (who, id): (&[u8], u32) = match dest {
-            Dest::Child(p) => (b"child ", p.as_raw_pid() as u32),
-            Dest::Group(p) => (b"process group ", p.as_raw_pid() as u32),
-            Dest::Descendants => (b"all descendants", 0),
+        let (res, who, id): (_, &[u8], u32) = match dest {
+            Dest::Child(p) => (sys::kill(p, sig), b"child ", p.as_raw_pid() as u32),
+            Dest::Group(p) => (sys::kill_group(p, sig), b"process group ", p.as_raw_pid() as u32),
+            Dest::Descendants => (tree::signal_descendants(self.me, sig), b"all descendants", 0),
         };
         let args = [sig.into(), id];
-        match res {
-            Ok(()) if id == 0 => self.log.emit(Level::Info, "forwarded \x02 to \x03", args, &[who], 0),
-            Ok(()) => self.log.emit(Level::Info, "forwarded \x02 to \x03\x01", args, &[who], 0),
+        let (level, msg, errno) = match res {
+            Ok(()) if id == 0 => (Level::Info, "forwarded \x02 to \x03", 0),
+            Ok(()) => (Level::Info, "forwarded \x02 to \x03\x01", 0),
             // The target died since; its SIGCHLD is on its way.
-            Err(Error(libc::ESRCH)) => {}
-            Err(e) => self.log.emit(Level::Warn, "unable to forward \x02 to \x03", args, &[who], e.0),
-        }
+            Err(Error(libc::ESRCH)) => return,
+            Err(e) => (Level::Warn, "unable to forward \x02 to \x03", e.0),
+        };
+        self.log.emit(level, msg, args, &[who], errno);
     }
 
     fn arm(&mut self, ms: u32) {

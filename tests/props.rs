@@ -542,8 +542,8 @@ proptest! {
                 F::Num(n) => want.extend_from_slice(n.to_string().as_bytes()),
                 F::Sig(s) => want.extend_from_slice(&match signals::name(*s) {
                     (b"", _) => s.to_string().into_bytes(),
-                    (n, None) => [&b"SIG"[..], n].concat(),
-                    (n, Some((op, k))) => [&b"SIG"[..], n, &[op], k.to_string().as_bytes()].concat(),
+                    (n, 0) => [&b"SIG"[..], n].concat(),
+                    (n, k) => [&b"SIG"[..], n, b"+", k.to_string().as_bytes()].concat(),
                 }),
             }
         }
