@@ -187,13 +187,8 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
             Ok(_) => break,
         }
     }
-    let word = |at: usize| {
-        let mut w = [0u8; 4];
-        for (d, s) in w.iter_mut().zip(rec.iter().skip(at)) {
-            *d = *s;
-        }
-        u32::from_ne_bytes(w)
-    };
+    // Constant offsets into a fixed-size array: checked at compile time.
+    let word = |at: usize| u32::from_ne_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
     Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) })
 }
 
