@@ -43,6 +43,8 @@ fn main() {
     ];
     if lld {
         args.push("--no-pie".into());
+        // rodata in the R+X segment with the code, as GNU ld does with
+        // noseparate-code: one LOAD header and no alignment gap.
         args.push("--no-rosegment".into());
         for a in args {
             println!("cargo:rustc-link-arg-bins={a}");

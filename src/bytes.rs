@@ -32,7 +32,7 @@ impl<'a> Iterator for Split<'a> {
 }
 
 /// Splits at the first `sep`: `(before, after)`, or `None` without one.
-#[inline(never)]
+#[inline(always)]
 pub fn cut(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
     for (i, &b) in s.iter().enumerate() {
         if b == sep {

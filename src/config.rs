@@ -118,6 +118,7 @@ impl Eq for Config {}
 impl Config {
     /// A personality's defaults, before any option or variable. The fields
     /// derived from `flags` are filled in when [`parse_into`] accepts a run.
+    #[inline]
     pub fn defaults(personality: Personality) -> Config {
         Config {
             personality,
@@ -210,6 +211,7 @@ impl Config {
     }
 
     /// Applies one environment variable, if it is one of ours. `None` = bad value.
+    #[inline]
     fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
         let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
             return Some(());
@@ -280,7 +282,6 @@ impl Error<'_> {
     }
 
     /// The message as a [`Line::template`] over [`Error::parts`].
-    #[inline(never)]
     pub fn template(&self) -> &'static str {
         match self.kind {
             ErrorKind::UnknownOption => "unknown option \x03\x03",
@@ -293,6 +294,7 @@ impl Error<'_> {
     }
 
     /// The dash, the name and the value, for [`Error::template`].
+    #[inline]
     pub fn parts(&self) -> [&[u8]; 3] {
         [self.dash.as_bytes(), self.name, self.value]
     }
@@ -355,7 +357,6 @@ const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Sets
 const ENV_SUFFIX_MAX: usize = 16;
 
 /// The option `NANOINIT_<SUFFIX>` sets, if any (not help, version or license).
-#[inline(never)]
 fn nanoinit_env(name: &[u8]) -> Option<Opt> {
     let suffix = bytes::strip(name, b"NANOINIT_", false)?;
     let mut long = [0u8; ENV_SUFFIX_MAX];
@@ -379,11 +380,13 @@ impl Opt {
 }
 
 /// The entry of `opts` whose word in `names` is `name`.
+#[inline(always)]
 fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
     opts.get(bytes::word_index(names, name, false)?).copied()
 }
 
 /// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
+#[inline(always)]
 fn parse_bool(v: &[u8]) -> Option<bool> {
     if bytes::word_index(b"1 true yes on", v, true).is_some() {
         Some(true)

@@ -19,6 +19,7 @@ pub struct Line {
 }
 
 impl Default for Line {
+    #[inline(never)]
     fn default() -> Self {
         Line { buf: [0; LINE_MAX], len: 0 }
     }
@@ -49,7 +50,6 @@ impl Line {
         let mut d = [0; U32_DIGITS];
         self.push(fmt_u32(n, &mut d))
     }
-    #[inline(never)]
     /// Appends a signal's name (`SIGTERM`, `SIGRTMIN+3`, or the number when it has none).
     pub fn sig(&mut self, sig: u8) -> &mut Self {
         let (n, k) = crate::signals::name(sig);
@@ -65,6 +65,7 @@ impl Line {
     /// Appends a message template: text in which the bytes [`NUM`] and [`SIG`]
     /// take the next of `args`, and [`BYTES`] the next of `parts`. A call site
     /// then costs one string and a few registers, not inlined formatting.
+    #[inline]
     pub fn template(&mut self, msg: &str, args: [u32; 2], parts: &[&[u8]]) -> &mut Self {
         let [mut arg, mut later] = args;
         let mut part = parts.iter();
@@ -92,7 +93,6 @@ impl Line {
     /// Appends bytes from outside (a program name, an option value) with
     /// control bytes shown as `?`, so a message stays one line and sends no
     /// escape sequence to a terminal.
-    #[inline(never)]
     pub fn printable(&mut self, s: &[u8]) -> &mut Self {
         for &b in s {
             self.push(&[if b < b' ' || b == 0x7f { b'?' } else { b }]);

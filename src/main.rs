@@ -62,7 +62,6 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
 }
 
 /// Runs the configured program (or pause mode) to its end; returns the exit code.
-#[inline(never)]
 fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
     if !blocked {
@@ -119,7 +118,6 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
-#[inline(never)]
 fn become_subreaper(log: Log, me: Pid) {
     // Read back: a prctl that "succeeds" without effect must not go unnoticed.
     let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
@@ -130,7 +128,6 @@ fn become_subreaper(log: Log, me: Pid) {
 
 /// setsid mode: give up fd 0's tty so the child can make it its controlling tty.
 /// Returns the signals the kernel sends us for it (when we led the session).
-#[inline(never)]
 fn release_tty(me: Pid) -> SigSet {
     let leader = process::getsid(None).is_ok_and(|sid| sid == me);
     let mut set = SigSet::EMPTY;
@@ -144,7 +141,6 @@ fn release_tty(me: Pid) -> SigSet {
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
-#[inline(never)]
 fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
         log.failed(Level::Warn, "chdir to /", e);

@@ -7,6 +7,7 @@ pub const PATH_BUF: usize = 4096;
 pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Whether `prog` is used as given rather than searched for (it contains a `/`).
+#[inline]
 pub fn is_explicit(prog: &[u8]) -> bool {
     crate::bytes::cut(prog, b'/').is_some()
 }
@@ -18,7 +19,6 @@ pub fn dirs(path: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Writes `dir/prog\0` into `buf` and returns it with its NUL, or `None` when it
 /// does not fit. An empty `dir` yields `prog` itself (relative to the cwd).
-#[inline(always)]
 pub fn join<'b>(dir: &[u8], prog: &[u8], buf: &'b mut [u8; PATH_BUF]) -> Option<&'b [u8]> {
     let sep: &[u8] = if dir.is_empty() || dir.last() == Some(&b'/') { b"" } else { b"/" };
     let mut len = 0;
@@ -29,7 +29,7 @@ pub fn join<'b>(dir: &[u8], prog: &[u8], buf: &'b mut [u8; PATH_BUF]) -> Option<
 }
 
 /// Copies `src` into `buf` at `at`; returns the new end, or `None` when it does not fit.
-#[inline(never)]
+#[inline]
 pub fn append(buf: &mut [u8], at: usize, src: &[u8]) -> Option<usize> {
     let end = at.checked_add(src.len())?;
     let dst = buf.get_mut(at..end)?;

@@ -33,7 +33,6 @@ impl Reaper {
 
     /// Whether the main child has exited but is not yet reaped (its pid, and so
     /// its process group, are still reserved).
-    #[inline(never)]
     pub fn main_is_zombie(&self) -> bool {
         let Some(main) = self.main else { return false };
         let opts = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
@@ -42,7 +41,6 @@ impl Reaper {
 
     /// Reaps every child that is dead now. SIGCHLDs coalesce, so this loops
     /// until the kernel says "none" rather than counting signals.
-    #[inline(never)]
     pub fn drain(&mut self) -> Left {
         loop {
             match process::wait(WaitOptions::NOHANG) {

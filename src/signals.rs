@@ -33,6 +33,7 @@ CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 /// `+N` when not 0: `(b"TERM", 0)`, `(b"RTMIN", 3)`, and `(b"", 0)` for a number
 /// with no name (32, 33, out of range). Real-time signals are always named from
 /// RTMIN (RTMAX-n is parsed, not printed).
+#[inline]
 pub fn name(sig: u8) -> (&'static [u8], u8) {
     match sig {
         RTMIN..=RTMAX => (b"RTMIN", sig - RTMIN),

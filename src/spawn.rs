@@ -22,7 +22,6 @@ pub enum SpawnError {
 /// The caller has blocked every signal and reset every disposition to SIG_DFL,
 /// so the child inherits default dispositions and nothing arrives before it
 /// chooses its own mask.
-#[inline(never)]
 pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
     let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("pipe", e.into()))?;
     let child_argv = argv.tail(program);
@@ -83,7 +82,6 @@ fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
 
 /// execvp's search: a name with `/` as is, else each PATH entry in turn.
 /// ENOENT-like errors go on to the next entry; EACCES is remembered.
-#[inline(never)]
 fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
     let mut buf = [0u8; PATH_BUF];
     let explicit = path::is_explicit(prog);

@@ -67,7 +67,6 @@ impl<'a> Supervisor<'a> {
     }
 
     /// Runs until the policy says exit; returns the exit code.
-    #[inline(never)]
     pub fn run(&mut self, sfd: &OwnedFd) -> u8 {
         loop {
             let info = match sys::read_signal(sys::borrow(sfd)) {
@@ -88,7 +87,6 @@ impl<'a> Supervisor<'a> {
         }
     }
 
-    #[inline(never)]
     fn on_child_exit(&mut self) {
         if self.cfg.session == Session::Session && !self.group_termed && self.reaper.main_is_zombie() {
             // dumb-init's rule: the session's group gets SIGTERM when its leader
@@ -114,7 +112,6 @@ impl<'a> Supervisor<'a> {
     }
 
     /// The main child is gone: what to do with the rest of the tree.
-    #[inline(never)]
     fn main_exited(&mut self, left: Left) {
         if left == Left::Nothing {
             self.finish("main child exited");
@@ -132,7 +129,6 @@ impl<'a> Supervisor<'a> {
         }
     }
 
-    #[inline(never)]
     fn on_deadline(&mut self) {
         self.deadline = false;
         match self.phase {
@@ -150,7 +146,6 @@ impl<'a> Supervisor<'a> {
         }
     }
 
-    #[inline(never)]
     fn on_signal(&mut self, sig: u8, sender: u32) {
         // Letting go of the tty as session leader makes the kernel send our
         // group SIGHUP and SIGCONT in our own name (si_pid = us, SI_USER);

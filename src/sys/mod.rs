@@ -121,6 +121,7 @@ pub fn default_all_dispositions() {
 }
 
 /// `signalfd4(-1, all 64, SFD_CLOEXEC)`—one fd that yields every blocked signal.
+#[inline(always)]
 pub fn signalfd_all() -> Result<OwnedFd> {
     let mask = SigSet::ALL.0;
     // SAFETY: `mask` is 8 readable bytes and the size argument says 8.
