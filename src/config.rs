@@ -477,12 +477,6 @@ where
                 err.kind = ErrorKind::UnknownOption;
                 break 'args None;
             };
-            match opt {
-                Opt::Help => return Ok(Parsed::Help),
-                Opt::Version => return Ok(Parsed::Version),
-                Opt::License => return Ok(Parsed::License),
-                _ => {}
-            }
             let value = match (opt.takes_value(), inline) {
                 (true, Some(v)) => v,
                 (true, None) => {
@@ -500,6 +494,12 @@ where
                 }
                 (false, None) => b"",
             };
+            match opt {
+                Opt::Help => return Ok(Parsed::Help),
+                Opt::Version => return Ok(Parsed::Version),
+                Opt::License => return Ok(Parsed::License),
+                _ => {}
+            }
             if opt == Opt::Verbose {
                 verbose_flags = verbose_flags.saturating_add(1);
             }

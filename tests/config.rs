@@ -266,11 +266,6 @@ fn verbose_is_repeatable_and_capped() {
     }
 }
 
-#[test]
-fn info_options_answer_whatever_value_is_attached() {
-    assert_eq!(parse(&["nanoinit", "--help=x"], &[]).ok(), Some(Action::Help));
-    assert_eq!(parse(&["tini", "--version=1"], &[]).ok(), Some(Action::Version(Personality::Tini)));
-}
 
 #[test]
 fn clusters_and_inline_values() {
@@ -422,15 +417,19 @@ fn bad_command_lines_name_the_option_and_the_value() {
     }
 }
 
-/// A deliberate choice (it saved 120 bytes of the 12 KiB budget): the info
-/// options answer even with a value attached, where every other flag refuses one.
+/// The info options take no value, like every other flag: `--help=x` is a
+/// usage error naming the option and the value, not a silent answer.
 #[test]
-fn info_options_ignore_an_attached_value() {
+fn info_options_refuse_an_attached_value() {
     for (argv0, _) in ARGV0 {
-        for (name, want) in [("help", Action::Help), ("license", Action::License)] {
-            assert_eq!(parse(&[argv0, &format!("--{name}=x")], &[]).ok(), Some(want), "{argv0} --{name}=x");
+        for name in ["help", "version", "license"] {
+            let arg = format!("--{name}=x");
+            let want = (ErrorKind::UnexpectedValue, format!("no value allowed for --{name}: 'x'\n"));
+            assert_eq!(err(&[argv0, &arg], &[]), want, "{argv0} {arg}");
         }
-        assert!(matches!(parse(&[argv0, "--version=x"], &[]), Ok(Action::Version(_))), "{argv0}");
+        // Attached to a cluster, -h still answers (it takes no value, so the
+        // rest of the cluster is never read).
+        assert_eq!(parse(&[argv0, "-hx"], &[]).ok(), Some(Action::Help), "{argv0}");
     }
 }
 

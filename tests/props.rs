@@ -23,7 +23,7 @@ const TOKENS: &[&str] = &[
     "-rTERM:0", "-p", "-pKILL", "--help", "--version", "--license", "--verbose", "--subreaper", "--pgroup",
     "--single-child", "--setsid", "--signal-all", "--warn-reap", "--wait", "--pause", "--grace", "--grace=0.5",
     "--grace=", "--rewrite", "--rewrite=TERM:INT,HUP:0", "--remap-exit", "--remap-exit=", "--pdeathsig", "--pdeathsig=",
-    "--wait=1", "--nope", "-x", "-e-1", "143", "0", "256", "4294967296", "TERM", "sigrtmin+3", "RTMAX-1", "TERM:0",
+    "--wait=1", "--help=x", "--version=1", "--nope", "-x", "-e-1", "143", "0", "256", "4294967296", "TERM", "sigrtmin+3", "RTMAX-1", "TERM:0",
     "15:RTMAX", ":", ",", "1.5", "1.", ".5", "sh", "true", "",
 ];
 
