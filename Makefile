@@ -26,8 +26,9 @@ size: build
 	@scripts/size.sh dist/nanoinit $(BUDGET)
 
 ## check: the release link proves there is no panic path (build fails otherwise);
-## clippy with warnings denied; static-binary checks.
+## formatting (rustfmt.toml), clippy with warnings denied; static-binary checks.
 check: build
+	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 	@scripts/check-static.sh dist/nanoinit
 	@scripts/check-static.sh $(BIN)

@@ -177,31 +177,17 @@ fn find_inits(notes: &mut Vec<String>) -> Vec<Init> {
         let found = if name == "nanoinit" {
             Some(nanoinit.clone())
         } else {
-            paths
-                .iter()
-                .find(|p| Path::new(p).exists())
-                .map(|p| p.to_string())
-                .or_else(|| which(name))
+            paths.iter().find(|p| Path::new(p).exists()).map(|p| p.to_string()).or_else(|| which(name))
         };
         let Some(path) = found else {
-            notes.push(format!(
-                "{name}: not installed, not measured (as root the bench installs it with apt-get)"
-            ));
+            notes.push(format!("{name}: not installed, not measured (as root the bench installs it with apt-get)"));
             continue;
         };
         let real = fs::canonicalize(&path).unwrap_or_else(|_| PathBuf::from(&path));
         let size = fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
         let is_static = elf_is_static(&real);
         let version = version_of(&path);
-        out.push(Init {
-            name,
-            path,
-            dashdash,
-            version,
-            size,
-            is_static,
-            nanoinit: name == "nanoinit",
-        });
+        out.push(Init { name, path, dashdash, version, size, is_static, nanoinit: name == "nanoinit" });
     }
     out
 }
@@ -213,12 +199,8 @@ fn which(name: &str) -> Option<String> {
 
 /// First line of `INIT --version`.
 fn version_of(path: &str) -> String {
-    let child = Command::new(path)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+    let child =
+        Command::new(path).arg("--version").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
     let Ok(mut child) = child else { return "?".into() };
     if wait_child(&mut child, Duration::from_secs(5)).is_none() {
         return "?".into();
@@ -409,10 +391,7 @@ impl Ns {
                 libc::_exit(127);
             }
         }
-        Ok(Ns {
-            pid: pid as libc::pid_t,
-            status: None,
-        })
+        Ok(Ns { pid: pid as libc::pid_t, status: None })
     }
 
     /// Exit code (128+N when killed by N), or None at the deadline.
@@ -491,11 +470,7 @@ fn wait_pid(pid: libc::pid_t, d: Duration) -> Option<i32> {
 /// poll(POLLIN) for up to `d`; true when readable (or hung up).
 fn poll_in(fd: RawFd, d: Duration) -> bool {
     let ms = d.as_millis().clamp(1, i32::MAX as u128) as i32;
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
+    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
     // SAFETY: one valid pollfd.
     unsafe { libc::poll(&mut p, 1, ms) > 0 }
 }
@@ -521,8 +496,7 @@ fn proc_status_field(pid: libc::pid_t, field: &str) -> Option<u64> {
 }
 
 fn field_value(text: &str, field: &str) -> Option<u64> {
-    text.lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.split_whitespace().next()?.parse().ok())
+    text.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.split_whitespace().next()?.parse().ok())
 }
 
 fn own_comm() -> String {
@@ -572,9 +546,8 @@ impl Report {
             .find_map(|l| l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_string()))
             .unwrap_or_else(|| "?".into());
         let ncpu = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let mhz = cpuinfo
-            .lines()
-            .find_map(|l| l.strip_prefix("cpu MHz")?.split_once(':').map(|(_, v)| v.trim().to_string()));
+        let mhz =
+            cpuinfo.lines().find_map(|l| l.strip_prefix("cpu MHz")?.split_once(':').map(|(_, v)| v.trim().to_string()));
         self.line("# nanoinit bench: nanoinit and its peers, interleaved in one run");
         self.line("");
         self.line(&format!("- date: {}", utc_now()));
@@ -640,14 +613,10 @@ impl Report {
             std::thread::sleep(Duration::from_millis(10));
         }
         std::thread::sleep(Duration::from_millis(500));
-        let before: Vec<Option<u64>> = running
-            .iter()
-            .map(|(_, ns)| proc_status_field(ns.pid, "voluntary_ctxt_switches"))
-            .collect();
-        let before_inv: Vec<Option<u64>> = running
-            .iter()
-            .map(|(_, ns)| proc_status_field(ns.pid, "nonvoluntary_ctxt_switches"))
-            .collect();
+        let before: Vec<Option<u64>> =
+            running.iter().map(|(_, ns)| proc_status_field(ns.pid, "voluntary_ctxt_switches")).collect();
+        let before_inv: Vec<Option<u64>> =
+            running.iter().map(|(_, ns)| proc_status_field(ns.pid, "nonvoluntary_ctxt_switches")).collect();
         std::thread::sleep(Duration::from_secs(plan.idle_secs));
         struct Row {
             k: usize,
@@ -662,9 +631,8 @@ impl Report {
         for (n, (k, ns)) in running.iter_mut().enumerate() {
             let after = proc_status_field(ns.pid, "voluntary_ctxt_switches");
             let after_inv = proc_status_field(ns.pid, "nonvoluntary_ctxt_switches");
-            let pss = fs::read_to_string(format!("/proc/{}/smaps_rollup", ns.pid))
-                .ok()
-                .and_then(|s| field_value(&s, "Pss"));
+            let pss =
+                fs::read_to_string(format!("/proc/{}/smaps_rollup", ns.pid)).ok().and_then(|s| field_value(&s, "Pss"));
             let alive = ns.wait(Duration::ZERO).is_none() && ns.first_child().is_some();
             rows.push(Row {
                 k: *k,
@@ -735,15 +703,8 @@ impl Report {
                 if let Some(u) = &unshare {
                     c.args([u.as_str(), "--pid", "--fork", "--kill-child"]);
                 }
-                c.args(i.argv(&["/bin/true"]))
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null());
-                let ok = c
-                    .spawn()
-                    .ok()
-                    .and_then(|mut ch| wait_child(&mut ch, Duration::from_secs(20)))
-                    .is_some();
+                c.args(i.argv(&["/bin/true"])).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+                let ok = c.spawn().ok().and_then(|mut ch| wait_child(&mut ch, Duration::from_secs(20))).is_some();
                 let text = fs::read_to_string(&tmp).unwrap_or_default();
                 let _ = fs::remove_file(&tmp);
                 if ok {
@@ -772,18 +733,10 @@ impl Report {
         ));
         self.line("");
         let f = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into());
-        let table: Vec<Vec<String>> = rows
-            .iter()
-            .map(|(n, a, b, c)| vec![n.to_string(), f(*a), ratio(*a, best), f(*b), f(*c)])
-            .collect();
+        let table: Vec<Vec<String>> =
+            rows.iter().map(|(n, a, b, c)| vec![n.to_string(), f(*a), ratio(*a, best), f(*b), f(*c)]).collect();
         self.table(
-            &[
-                "init",
-                "init: own execve → child's execve",
-                "× best peer",
-                "child: fork → execve",
-                "init: whole run",
-            ],
+            &["init", "init: own execve → child's execve", "× best peer", "child: fork → execve", "init: whole run"],
             &table,
         );
     }
@@ -819,9 +772,7 @@ impl Report {
                 }
                 if root {
                     let t = Instant::now();
-                    let code = Ns::spawn(&a, Mode::Pid1, None)
-                        .ok()
-                        .and_then(|mut ns| ns.wait(Duration::from_secs(10)));
+                    let code = Ns::spawn(&a, Mode::Pid1, None).ok().and_then(|mut ns| ns.wait(Duration::from_secs(10)));
                     let dt = t.elapsed().as_secs_f64() * 1e3;
                     match code {
                         Some(0) => pid1[k].push(dt),
@@ -845,24 +796,15 @@ impl Report {
         let ms = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
         let mut rows = Vec::new();
         for k in 0..n {
-            let name = if k == 0 {
-                "(/bin/true alone)".to_string()
-            } else {
-                inits[k - 1].name.to_string()
-            };
+            let name = if k == 0 { "(/bin/true alone)".to_string() } else { inits[k - 1].name.to_string() };
             let (ratio_p, ratio_q) = if k == 0 {
                 (String::new(), String::new())
             } else {
                 (ratio(over(&mp, k), best_p), ratio(over(&mq, k), best_q))
             };
-            let x = |m: &[Option<f64>]| m[k].zip(m[0]).map(|(a, b)| format!("{:.2}", a / b)).unwrap_or_else(|| "–".into());
-            let mut row = vec![
-                name,
-                ms(mp[k]),
-                if k == 0 { String::new() } else { ms(over(&mp, k)) },
-                x(&mp),
-                ratio_p,
-            ];
+            let x =
+                |m: &[Option<f64>]| m[k].zip(m[0]).map(|(a, b)| format!("{:.2}", a / b)).unwrap_or_else(|| "–".into());
+            let mut row = vec![name, ms(mp[k]), if k == 0 { String::new() } else { ms(over(&mp, k)) }, x(&mp), ratio_p];
             if root {
                 row.extend([ms(mq[k]), if k == 0 { String::new() } else { ms(over(&mq, k)) }, x(&mq), ratio_q]);
             }
@@ -937,9 +879,8 @@ impl Report {
         ));
         self.line("");
         let med = |v: &[f64]| median(&mut v.to_vec());
-        let best_ms = best_peer(inits, |i| {
-            med(&acc[inits.iter().position(|j| j.name == i.name).unwrap_or(0)].at_once_ms)
-        });
+        let best_ms =
+            best_peer(inits, |i| med(&acc[inits.iter().position(|j| j.name == i.name).unwrap_or(0)].at_once_ms));
         let best_storm = best_peer(inits, |i| {
             med(&acc[inits.iter().position(|j| j.name == i.name).unwrap_or(0)].storm_rate).map(|r| 1.0 / r)
         });
@@ -1018,21 +959,15 @@ impl Report {
                 Mode::Pid1Proc,
                 None,
             ) {
-                Ok(ns) => runs.push(Run {
-                    k,
-                    ns,
-                    fifo,
-                    rtt: Vec::new(),
-                    timeouts: 0,
-                    gave_up: false,
-                }),
+                Ok(ns) => runs.push(Run { k, ns, fifo, rtt: Vec::new(), timeouts: 0, gave_up: false }),
                 Err(e) => problems.push(format!("- {}: {e}", i.name)),
             }
         }
         // Each child says "R" once its handler is in place.
         for r in &mut runs {
             let mut b = [0u8; 16];
-            let ready = poll_in(r.fifo.as_raw_fd(), Duration::from_secs(5)) && r.fifo.read(&mut b).is_ok_and(|n| n > 0 && b[0] == b'R');
+            let ready = poll_in(r.fifo.as_raw_fd(), Duration::from_secs(5))
+                && r.fifo.read(&mut b).is_ok_and(|n| n > 0 && b[0] == b'R');
             if !ready {
                 r.gave_up = true;
                 problems.push(format!("- {}: the echo child never became ready", inits[r.k].name));
@@ -1074,7 +1009,9 @@ impl Report {
             plan.rtt_block
         ));
         self.line("");
-        self.line("SIGUSR1 sent to the init from outside; the child's handler writes a byte to a FIFO the bench reads.");
+        self.line(
+            "SIGUSR1 sent to the init from outside; the child's handler writes a byte to a FIFO the bench reads.",
+        );
         self.line("");
         let us = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into());
         let rows: Vec<Vec<String>> = runs
@@ -1089,10 +1026,7 @@ impl Report {
                     ratio(med, best),
                     us(percentile(&mut r.rtt, 99.0)),
                     us(percentile(&mut r.rtt, 99.9)),
-                    us(r.rtt
-                        .iter()
-                        .cloned()
-                        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))),
+                    us(r.rtt.iter().cloned().fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))),
                     r.timeouts.to_string(),
                 ]
             })
@@ -1210,11 +1144,7 @@ impl Report {
                     format!(
                         "{}{}",
                         a.other.len(),
-                        if other.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", other.join(", "))
-                        }
+                        if other.is_empty() { String::new() } else { format!(" ({})", other.join(", ")) }
                     ),
                 ]);
             }
@@ -1225,15 +1155,7 @@ impl Report {
             unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &saved) };
         }
         self.table_left(
-            &[
-                "init",
-                "mode",
-                "starts",
-                "lost",
-                "lost per 1000",
-                "init killed by the TERM",
-                "other outcomes",
-            ],
+            &["init", "mode", "starts", "lost", "lost per 1000", "init killed by the TERM", "other outcomes"],
             &rows,
             2,
         );
@@ -1374,19 +1296,13 @@ fn percentile(v: &mut [f64], p: f64) -> Option<f64> {
 /// up to the child's execve of `child`; the child's syscalls before that
 /// execve; the init's syscalls over the whole run.
 fn count_syscalls(text: &str, init: &str, child: &str) -> Option<(usize, usize, usize)> {
-    let lines: Vec<(&str, &str)> = text
-        .lines()
-        .filter_map(|l| l.split_once(' '))
-        .map(|(p, r)| (p, r.trim_start()))
-        .collect();
+    let lines: Vec<(&str, &str)> =
+        text.lines().filter_map(|l| l.split_once(' ')).map(|(p, r)| (p, r.trim_start())).collect();
     let init_exec = format!("execve(\"{init}\"");
     let child_exec = format!("execve(\"{child}\"");
     let is_call = |r: &str| !(r.starts_with("<...") || r.starts_with("---") || r.starts_with("+++"));
-    let (ii, init_pid) = lines
-        .iter()
-        .enumerate()
-        .find(|(_, (_, r))| r.starts_with(&init_exec))
-        .map(|(n, (p, _))| (n, *p))?;
+    let (ii, init_pid) =
+        lines.iter().enumerate().find(|(_, (_, r))| r.starts_with(&init_exec)).map(|(n, (p, _))| (n, *p))?;
     let (ci, child_pid) = lines
         .iter()
         .enumerate()
@@ -1505,10 +1421,8 @@ fn orphans(n: usize, out: &str) -> ! {
     let mut r = unsafe { File::from_raw_fd(pids[0]) };
     let mut bytes = Vec::new();
     let _ = r.read_to_end(&mut bytes);
-    let mut alive: Vec<libc::pid_t> = bytes
-        .chunks_exact(4)
-        .map(|c| libc::pid_t::from_ne_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
+    let mut alive: Vec<libc::pid_t> =
+        bytes.chunks_exact(4).map(|c| libc::pid_t::from_ne_bytes([c[0], c[1], c[2], c[3]])).collect();
     let made = alive.len();
     // The intermediate has exited (its pipe end is closed); reap it so the
     // grandchildren are surely the init's.
@@ -1589,10 +1503,7 @@ fn storm(k: usize, out: &str) -> ! {
         ms = t.elapsed().as_secs_f64() * 1e3;
         left = others().0;
     }
-    write_result(
-        out,
-        &format!("made={made} ms={ms:.3} zombies_at_end={zombies_at_end} left={left}\n"),
-    );
+    write_result(out, &format!("made={made} ms={ms:.3} zombies_at_end={zombies_at_end} left={left}\n"));
     std::process::exit(0)
 }
 
@@ -1626,10 +1537,7 @@ fn report_path() -> PathBuf {
 }
 
 fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
     // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
     let z = days + 719_468;
@@ -1642,13 +1550,7 @@ fn utc_now() -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     let mut s = String::new();
-    let _ = write!(
-        s,
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    );
+    let _ = write!(s, "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60);
     s
 }
 

@@ -7,8 +7,9 @@ have=$(rustup target list --installed 2>/dev/null || true)
 for t in "${need_targets[@]}"; do
     grep -qx "$t" <<<"$have" || rustup target add "$t"
 done
-# make check runs clippy; rustup's minimal profile leaves it out.
+# make check runs clippy and rustfmt; rustup's minimal profile leaves them out.
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 pkgs=()
 command -v busybox >/dev/null || [[ -x /bin/busybox ]] || pkgs+=(busybox-static)
 command -v unshare >/dev/null || pkgs+=(util-linux)

@@ -105,9 +105,8 @@ pub struct Config {
 /// bookkeeping (a no-op flag such as `-s` sets a bit and nothing else).
 impl PartialEq for Config {
     fn eq(&self, o: &Config) -> bool {
-        let behaviour = |c: &Config| {
-            (c.personality, c.program, c.verbosity, c.session, c.target, c.rewrite, c.remap, c.pdeathsig)
-        };
+        let behaviour =
+            |c: &Config| (c.personality, c.program, c.verbosity, c.session, c.target, c.rewrite, c.remap, c.pdeathsig);
         let policy = |c: &Config| (c.warn_reap, c.grace_ms, c.wait_all, c.job_control, c.pause);
         behaviour(self) == behaviour(o) && policy(self) == policy(o)
     }

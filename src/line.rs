@@ -119,9 +119,15 @@ mod tests {
     #[test]
     fn builds_and_truncates() {
         let mut l = Line::default();
-        assert_eq!(l.str("pid ").num(42).str(" got ").sig(15).sig(37).sig(33).finish(), b"pid 42 got SIGTERMSIGRTMIN+333\n");
+        assert_eq!(
+            l.str("pid ").num(42).str(" got ").sig(15).sig(37).sig(33).finish(),
+            b"pid 42 got SIGTERMSIGRTMIN+333\n"
+        );
         let mut l = Line::default();
-        assert_eq!(l.template("a \x02 b \x01 '\x03'\x01\x03\x03", [15, 7], &[b"x", b"y"]).finish(), b"a SIGTERM b 7 'x'0y\n");
+        assert_eq!(
+            l.template("a \x02 b \x01 '\x03'\x01\x03\x03", [15, 7], &[b"x", b"y"]).finish(),
+            b"a SIGTERM b 7 'x'0y\n"
+        );
         let mut l = Line::default();
         let big = [b'x'; 2 * LINE_MAX];
         let out = l.push(&big).str("tail").finish();

@@ -62,9 +62,7 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
     if let Some(i) = crate::bytes::word_index(NAMES, body, true) {
         return Ok(i as u8 + 1);
     }
-    parse_rt(body, b"RTMIN", RTMIN, true)
-        .or_else(|| parse_rt(body, b"RTMAX", RTMAX, false))
-        .ok_or(SpecError::Unknown)
+    parse_rt(body, b"RTMIN", RTMIN, true).or_else(|| parse_rt(body, b"RTMAX", RTMAX, false)).ok_or(SpecError::Unknown)
 }
 
 /// `RTMIN`, `RTMIN+n` (or `RTMAX`, `RTMAX-n`), kept within 34..=64.

@@ -99,7 +99,13 @@ fn exec_search(prog: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
         match sys::execve(candidate, argv, envp).0 {
             e if explicit => return Error(e),
             libc::EACCES => err = libc::EACCES,
-            libc::ENOENT | libc::ENOTDIR | libc::ESTALE | libc::ENODEV | libc::ETIMEDOUT | libc::ENAMETOOLONG | libc::ELOOP => {}
+            libc::ENOENT
+            | libc::ENOTDIR
+            | libc::ESTALE
+            | libc::ENODEV
+            | libc::ETIMEDOUT
+            | libc::ENAMETOOLONG
+            | libc::ELOOP => {}
             e => return Error(e),
         }
     }

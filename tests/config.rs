@@ -5,11 +5,8 @@ use nanoinit::config::{self, Action, Config, ErrorKind, Personality, Session, Ta
 use nanoinit::line::Line;
 use nanoinit::signals::{self, SigSet, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
 
-const ARGV0: [(&str, Personality); 3] = [
-    ("nanoinit", Personality::Nanoinit),
-    ("tini", Personality::Tini),
-    ("dumb-init", Personality::DumbInit),
-];
+const ARGV0: [(&str, Personality); 3] =
+    [("nanoinit", Personality::Nanoinit), ("tini", Personality::Tini), ("dumb-init", Personality::DumbInit)];
 
 /// Parses `argv` (argv[0] included) and `env`; an error comes back as its kind
 /// and its rendered line.
@@ -150,7 +147,9 @@ fn eq<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(),
 fn every_option_short_and_long_in_each_personality() {
     // (short form, long form, check against the personality's default config)
     let table: &[(&[&str], &[&str], Check)] = &[
-        (&["-s"], &["--subreaper"], |c, d| eq("config", &Config { program: d.program, flags: d.flags, ..c.clone() }, d)),
+        (&["-s"], &["--subreaper"], |c, d| {
+            eq("config", &Config { program: d.program, flags: d.flags, ..c.clone() }, d)
+        }),
         (&["-v"], &["--verbose"], |c, _| eq("verbosity", c.verbosity, 2)),
         (&["-g"], &["--pgroup"], |c, d| {
             eq("target", c.target, Target::Group)?;
@@ -266,7 +265,6 @@ fn verbose_is_repeatable_and_capped() {
     }
 }
 
-
 #[test]
 fn clusters_and_inline_values() {
     let c = cfg(&["nanoinit", "-vgw", "sh"], &[]);
@@ -303,7 +301,11 @@ fn options_stop_at_the_program_or_double_dash() {
         // The program's own flags are never taken.
         if program + 1 < args.len() {
             let before = cfg(&args[..program + 1], &[]);
-            assert_eq!(Config { program: None, flags: 0, ..c }, Config { program: None, flags: 0, ..before }, "{args:?}");
+            assert_eq!(
+                Config { program: None, flags: 0, ..c },
+                Config { program: None, flags: 0, ..before },
+                "{args:?}"
+            );
         }
     }
 }
@@ -353,7 +355,9 @@ fn remap_exit_accepts_0_to_255_repeatable() {
 
 #[test]
 fn pdeathsig_and_grace_values() {
-    for (v, want) in [("TERM", 15), ("SIGKILL", 9), ("kill", 9), ("1", 1), ("RTMIN+3", 37), ("SIGRTMAX-1", 63), ("64", 64)] {
+    for (v, want) in
+        [("TERM", 15), ("SIGKILL", 9), ("kill", 9), ("1", 1), ("RTMIN+3", 37), ("SIGRTMAX-1", 63), ("64", 64)]
+    {
         assert_eq!(cfg(&["tini", "-p", v, "sh"], &[]).pdeathsig, want, "{v}");
     }
     // Whole seconds, as `docker stop -t`.
@@ -528,7 +532,11 @@ fn bad_env_values_name_the_variable_and_the_value() {
         ("DUMB_INIT_DEBUG=debug", "bad value for DUMB_INIT_DEBUG: 'debug'"),
     ] {
         for (argv0, _) in ARGV0 {
-            assert_eq!(err(&[argv0, "sh"], &["PATH=/bin", entry]), (ErrorKind::BadValue, format!("{msg}\n")), "{argv0} {entry}");
+            assert_eq!(
+                err(&[argv0, "sh"], &["PATH=/bin", entry]),
+                (ErrorKind::BadValue, format!("{msg}\n")),
+                "{argv0} {entry}"
+            );
             // Even when the command line would only print something.
             assert_eq!(err(&[argv0, "--version"], &[entry]).0, ErrorKind::BadValue);
         }
@@ -648,10 +656,31 @@ fn signal_specs() {
         assert_eq!(signals::parse(spec.as_bytes(), true), Ok(want), "{spec}");
     }
     for bad in [
-        "", "0", "65", "256", "4294967311", "99999999999999", "FOO", "SIGFOO", "SIG", "SIGSIGTERM", "TERM ", " 15", "+15",
-        "-15", "RTMIN+31", "RTMIN-1", "RTMAX+1", "RTMAX-31", "RTMIN+", "15.0",
+        "",
+        "0",
+        "65",
+        "256",
+        "4294967311",
+        "99999999999999",
+        "FOO",
+        "SIGFOO",
+        "SIG",
+        "SIGSIGTERM",
+        "TERM ",
+        " 15",
+        "+15",
+        "-15",
+        "RTMIN+31",
+        "RTMIN-1",
+        "RTMAX+1",
+        "RTMAX-31",
+        "RTMIN+",
+        "15.0",
         // The C headers' aliases are not accepted (names kept to one per signal).
-        "IOT", "SIGCLD", "POLL", "UNUSED",
+        "IOT",
+        "SIGCLD",
+        "POLL",
+        "UNUSED",
     ] {
         assert!(signals::parse(bad.as_bytes(), false).is_err(), "{bad:?}");
     }

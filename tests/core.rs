@@ -56,7 +56,8 @@ fn exit_code_passes_through() {
 
 #[test]
 fn child_killed_by_signal_is_128_plus_n() {
-    let cases = [("KILL", 9), ("TERM", 15), ("HUP", 1), ("INT", 2), ("USR1", 10), ("USR2", 12), ("ALRM", 14), ("37", 37)];
+    let cases =
+        [("KILL", 9), ("TERM", 15), ("HUP", 1), ("INT", 2), ("USR1", 10), ("USR2", 12), ("ALRM", 14), ("37", 37)];
     for mode in MODES {
         for (name, n) in cases {
             // If the kill did not kill, sh exits 0 and the assertion fails.
@@ -107,15 +108,22 @@ fn path_search() {
     // A name with '/' is used as is (relative to the cwd), never searched.
     write_file(&t.join("bin/sub/deep"), "#!/bin/sh\nexit 13\n", "755");
     write_file(&t.join("cwd/sub/deep"), "#!/bin/sh\nexit 12\n", "755");
-    let path =
-        |dirs: &[&str]| dirs.iter().map(|d| if d.starts_with('/') { d.to_string() } else { t.join(d) }).collect::<Vec<_>>().join(":");
+    let path = |dirs: &[&str]| {
+        dirs.iter().map(|d| if d.starts_with('/') { d.to_string() } else { t.join(d) }).collect::<Vec<_>>().join(":")
+    };
     let eacces = "nanoinit: cannot run 'nanoinit-prog': Permission denied\n";
     let absolute = t.join("later/nanoinit-prog");
     // (PATH, program, cwd, expected code, expected stderr)
     let cases: Vec<(String, &str, &str, i32, String)> = vec![
         (path(&["bin"]), "nanoinit-prog", "empty", 9, String::new()),
         // Missing dirs (ENOENT) and a file used as a dir (ENOTDIR) are skipped.
-        (path(&["empty", "/nonexistent-nanoinit-dir", "/etc/passwd", "bin"]), "nanoinit-prog", "empty", 9, String::new()),
+        (
+            path(&["empty", "/nonexistent-nanoinit-dir", "/etc/passwd", "bin"]),
+            "nanoinit-prog",
+            "empty",
+            9,
+            String::new(),
+        ),
         // The first match wins.
         (path(&["bin", "later"]), "nanoinit-prog", "empty", 9, String::new()),
         (path(&["later", "bin"]), "nanoinit-prog", "empty", 11, String::new()),
@@ -126,10 +134,22 @@ fn path_search() {
         // ...and a later good candidate still wins.
         (path(&["noexec", "later"]), "nanoinit-prog", "empty", 11, String::new()),
         (path(&["isdir", "noexec", "empty", "later"]), "nanoinit-prog", "empty", 11, String::new()),
-        (path(&["empty"]), "nanoinit-prog", "empty", 127, "nanoinit: cannot run 'nanoinit-prog': No such file or directory\n".into()),
+        (
+            path(&["empty"]),
+            "nanoinit-prog",
+            "empty",
+            127,
+            "nanoinit: cannot run 'nanoinit-prog': No such file or directory\n".into(),
+        ),
         // Names with '/': as is, relative to the cwd.
         (path(&["bin"]), "sub/deep", "cwd", 12, String::new()),
-        (path(&["bin"]), "sub/deep", "empty", 127, "nanoinit: cannot run 'sub/deep': No such file or directory\n".into()),
+        (
+            path(&["bin"]),
+            "sub/deep",
+            "empty",
+            127,
+            "nanoinit: cannot run 'sub/deep': No such file or directory\n".into(),
+        ),
         (path(&["bin"]), "./sub/deep", "cwd", 12, String::new()),
         (path(&["empty"]), &absolute, "empty", 11, String::new()),
     ];
@@ -159,7 +179,11 @@ fn default_path_when_path_is_unset() {
             let mut c = command_abs(mode, bin(), &["nologin"]);
             c.env_clear();
             let o = Init::start(c, mode).wait();
-            assert_eq!((o.code, o.stderr.as_str()), (1, ""), "{mode:?}: env -i nanoinit nologin (found in an sbin dir)");
+            assert_eq!(
+                (o.code, o.stderr.as_str()),
+                (1, ""),
+                "{mode:?}: env -i nanoinit nologin (found in an sbin dir)"
+            );
         } else {
             eprintln!("note: no sbin-only nologin here; skipping the sbin part of the default PATH check");
         }
@@ -255,7 +279,12 @@ fn burst_of_orphans_leaves_no_zombie() {
         wait_comm(main, "sleep");
         let pid = init.pid;
         let settled = poll(DEADLINE, || (children(pid) == [main] && zombies_under(pid).is_empty()).then_some(()));
-        assert!(settled.is_some(), "{mode:?}: orphans not all reaped: children {:?}, zombies {:?}", children(pid), zombies_under(pid));
+        assert!(
+            settled.is_some(),
+            "{mode:?}: orphans not all reaped: children {:?}, zombies {:?}",
+            children(pid),
+            zombies_under(pid)
+        );
         send(&init, SIGTERM);
         let o = init.wait_for(Duration::from_secs(20));
         assert_eq!(o.code, 143, "{mode:?}");
@@ -358,7 +387,11 @@ fn child_signal_mask_and_dispositions_are_clean() {
         let o = Init::start(c, mode).wait();
         assert_eq!(o.code, 0, "{mode:?}: {}", o.stderr);
         let (blk, ign) = blocked_ignored(&o.stdout);
-        assert_eq!(format!("{blk:016x} {ign:016x}"), format!("{:016x} {:016x}", 0, 0), "{mode:?}: child's SigBlk SigIgn");
+        assert_eq!(
+            format!("{blk:016x} {ign:016x}"),
+            format!("{:016x} {:016x}", 0, 0),
+            "{mode:?}: child's SigBlk SigIgn"
+        );
     }
 }
 
@@ -388,7 +421,13 @@ fn no_fd_leaks_and_init_lets_go_of_fds_and_cwd() {
                     return Err(io::Error::last_os_error());
                 }
                 const CLOSE_RANGE_CLOEXEC: libc::c_long = 1 << 2;
-                if libc::syscall(libc::SYS_close_range, 3 as libc::c_long, libc::c_long::from(u32::MAX), CLOSE_RANGE_CLOEXEC) != 0 {
+                if libc::syscall(
+                    libc::SYS_close_range,
+                    3 as libc::c_long,
+                    libc::c_long::from(u32::MAX),
+                    CLOSE_RANGE_CLOEXEC,
+                ) != 0
+                {
                     for fd in 3..4096 {
                         libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
                     }
@@ -448,7 +487,8 @@ fn idle_switches(mode: Mode) -> (u64, Output) {
     let pid = init.pid;
     wait_comm(init.main_child(), "sleep");
     // Wait until nanoinit sits in its blocking read of the signalfd.
-    let sfd = poll(DEADLINE, || fds(pid).into_iter().find(|f| f.1 == "anon_inode:[signalfd]").map(|f| f.0)).expect("no signalfd");
+    let sfd = poll(DEADLINE, || fds(pid).into_iter().find(|f| f.1 == "anon_inode:[signalfd]").map(|f| f.0))
+        .expect("no signalfd");
     let in_read = format!("0 {sfd:#x} ");
     poll(DEADLINE, || proc_file(pid, "syscall").starts_with(&in_read).then_some(()))
         .unwrap_or_else(|| panic!("{mode:?}: not blocked in read(signalfd): {:?}", proc_file(pid, "syscall")));

@@ -7,8 +7,8 @@
 mod common;
 use common::*;
 
-use std::fs;
 use std::cell::RefCell;
+use std::fs;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -185,7 +185,10 @@ fn info_options_print_to_stdout_and_exit_0() {
                 let what = format!("{mode:?} {exe} {flag}: {o:?}");
                 assert_eq!((o.code, o.stderr.as_str()), (0, ""), "{what}");
                 match flag {
-                    "-h" | "--help" => assert!(o.stdout.contains("nanoinit") && o.stdout.contains("PROGRAM") && o.stdout.contains("--grace"), "{what}"),
+                    "-h" | "--help" => assert!(
+                        o.stdout.contains("nanoinit") && o.stdout.contains("PROGRAM") && o.stdout.contains("--grace"),
+                        "{what}"
+                    ),
                     "-l" | "--license" => assert!(o.stdout.contains("MIT"), "{what}"),
                     _ => {
                         assert_eq!(o.stdout.lines().count(), 1, "{what}");
@@ -353,13 +356,24 @@ fn verbose_traces_forwards_reaps_and_the_exit_reason() {
         // Killed by a signal, with and without a core dump.
         let o = lab.run("nanoinit", &["-v", "sh", "-c", "kill -KILL $$"], &[]);
         assert_eq!(o.code, 137);
-        assert!(o.stderr.lines().any(|l| l.starts_with("nanoinit: reaped main child ") && l.ends_with(": killed by SIGKILL")), "{}", o.stderr);
+        assert!(
+            o.stderr
+                .lines()
+                .any(|l| l.starts_with("nanoinit: reaped main child ") && l.ends_with(": killed by SIGKILL")),
+            "{}",
+            o.stderr
+        );
         assert!(has_line(&o.stderr, "nanoinit: exit 137: main child exited"), "{}", o.stderr);
         let o = lab.run("nanoinit", &["-v", "sh", "-c", "ulimit -c unlimited 2>/dev/null; kill -SEGV $$"], &[]);
         assert_eq!(o.code, 139);
-        let core_file = fs::read_dir(&lab.dir.path).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with("core"));
+        let core_file =
+            fs::read_dir(&lab.dir.path).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with("core"));
         let want = if core_file { ": killed by SIGSEGV (core dumped)" } else { ": killed by SIGSEGV" };
-        assert!(o.stderr.lines().any(|l| l.starts_with("nanoinit: reaped main child ") && l.ends_with(want)), "{want}: {}", o.stderr);
+        assert!(
+            o.stderr.lines().any(|l| l.starts_with("nanoinit: reaped main child ") && l.ends_with(want)),
+            "{want}: {}",
+            o.stderr
+        );
 
         // Quiet by default, and with TINI_VERBOSITY=0 / NANOINIT_VERBOSITY=0.
         for env in [&[][..], &[("TINI_VERBOSITY", "0")], &[("NANOINIT_VERBOSITY", "0")]] {
@@ -367,7 +381,11 @@ fn verbose_traces_forwards_reaps_and_the_exit_reason() {
             assert_eq!((o.code, o.stderr.as_str(), o.stdout.as_str()), (5, "", ""), "{env:?}");
         }
         // Verbosity from the environment, in each personality.
-        for (exe, env) in [("tini", ("TINI_VERBOSITY", "2")), ("nanoinit", ("NANOINIT_VERBOSITY", "2")), ("dumb-init", ("DUMB_INIT_DEBUG", "1"))] {
+        for (exe, env) in [
+            ("tini", ("TINI_VERBOSITY", "2")),
+            ("nanoinit", ("NANOINIT_VERBOSITY", "2")),
+            ("dumb-init", ("DUMB_INIT_DEBUG", "1")),
+        ] {
             let o = lab.run(exe, &["--", "sh", "-c", "exit 5"], &[env]);
             assert!(has_line(&o.stderr, "nanoinit: exit 5: main child exited"), "{exe} {env:?}: {o:?}");
         }
@@ -392,11 +410,15 @@ fn warn_reap_warns_once_per_reaped_orphan() {
             argv.extend(["--", "sh", "-c", orphans]);
             let o = lab.run(exe, &argv, env);
             assert_eq!(o.code, 0, "{mode:?} {exe} {args:?}: {o:?}");
-            let mut warnings: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("nanoinit: warning: reaped process ")).collect();
+            let mut warnings: Vec<&str> =
+                o.stderr.lines().filter(|l| l.starts_with("nanoinit: warning: reaped process ")).collect();
             warnings.sort_by_key(|l| l.chars().last());
             if warn {
                 assert_eq!(warnings.len(), 2, "{mode:?} {exe} {args:?}: {}", o.stderr);
-                assert!(warnings[0].ends_with(": exit code 5") && warnings[1].ends_with(": exit code 6"), "{warnings:?}");
+                assert!(
+                    warnings[0].ends_with(": exit code 5") && warnings[1].ends_with(": exit code 6"),
+                    "{warnings:?}"
+                );
             } else {
                 assert_eq!(o.stderr, "", "{mode:?} {exe} {args:?}");
             }
@@ -525,7 +547,11 @@ fn signal_all_reaches_a_double_forked_daemon() {
         ] {
             let _ = fs::write(&lab.log, "");
             // The daemon: its own session, reparented to nanoinit once its parent exits.
-            let script = format!("sh -c 'setsid {} &'; exec {}", lab.catch("daemon", "USR1,TERM", ""), lab.catch("main", "USR1", ""));
+            let script = format!(
+                "sh -c 'setsid {} &'; exec {}",
+                lab.catch("daemon", "USR1,TERM", ""),
+                lab.catch("main", "USR1", "")
+            );
             let mut argv = args.to_vec();
             argv.extend(["--grace", "5", "--", "sh", "-c", &script]);
             let init = lab.start(exe, &argv, env);
@@ -591,7 +617,11 @@ fn setsid_mode_child_leads_a_session_and_its_group_gets_term_at_the_end() {
             lab.expect("gc:exit");
             let o = init.wait();
             assert_eq!(o.code, 0, "{what}: {o:?}");
-            assert!(o.stderr.lines().any(|l| l.starts_with("nanoinit: forwarded SIGTERM to process group ")), "{what}: {}", o.stderr);
+            assert!(
+                o.stderr.lines().any(|l| l.starts_with("nanoinit: forwarded SIGTERM to process group ")),
+                "{what}: {}",
+                o.stderr
+            );
         }
     }
 }
@@ -677,7 +707,12 @@ fn tini_drops_ttin_ttou_and_nanoinit_forwards_them() {
             assert_eq!(o.code, 0, "{mode:?} {exe}: {o:?}");
             if !forwarded {
                 assert!(!lab.has("main:TTIN") && !lab.has("main:TTOU"), "{mode:?} {exe}: {:?}", lab.lines());
-                assert!(has_line(&o.stderr, "nanoinit: dropping SIGTTIN") && has_line(&o.stderr, "nanoinit: dropping SIGTTOU"), "{}", o.stderr);
+                assert!(
+                    has_line(&o.stderr, "nanoinit: dropping SIGTTIN")
+                        && has_line(&o.stderr, "nanoinit: dropping SIGTTOU"),
+                    "{}",
+                    o.stderr
+                );
             }
         }
     }
@@ -731,7 +766,11 @@ fn grace_kills_what_ignores_term() {
         let orphan = lab.ready("orphan");
         let o = init.wait();
         assert_eq!(o.code, 7, "{mode:?}: {o:?}");
-        assert!(o.elapsed >= Duration::from_millis(800) && o.elapsed < Duration::from_secs(8), "{mode:?}: {:?}", o.elapsed);
+        assert!(
+            o.elapsed >= Duration::from_millis(800) && o.elapsed < Duration::from_secs(8),
+            "{mode:?}: {:?}",
+            o.elapsed
+        );
         assert!(has_line(&o.stderr, "nanoinit: grace over: KILL to the rest"), "{}", o.stderr);
         if mode == Mode::Subreaper {
             assert!(poll(DEADLINE, || (!alive(orphan)).then_some(())).is_some(), "orphan {orphan} survived");
@@ -747,7 +786,11 @@ fn nanoinit_default_grace_is_3_seconds() {
         let script = orphan_then_exit_7(&lab, "-", "!TERM");
         let o = lab.start("nanoinit", &["--", "sh", "-c", &script], &[]).wait();
         assert_eq!(o.code, 7, "{mode:?}: {o:?}");
-        assert!(o.elapsed >= Duration::from_millis(2400) && o.elapsed < Duration::from_secs(15), "{mode:?}: {:?}", o.elapsed);
+        assert!(
+            o.elapsed >= Duration::from_millis(2400) && o.elapsed < Duration::from_secs(15),
+            "{mode:?}: {:?}",
+            o.elapsed
+        );
     }
 }
 
@@ -959,7 +1002,11 @@ fn pause_mode_as_pid1_reaps_orphans() {
     init.signal(libc::SIGTERM);
     let o = init.wait();
     assert_eq!(o.code, 0);
-    assert!(o.stderr.lines().any(|l| l.starts_with("nanoinit: warning: reaped process ") && l.ends_with(": exit code 3")), "{}", o.stderr);
+    assert!(
+        o.stderr.lines().any(|l| l.starts_with("nanoinit: warning: reaped process ") && l.ends_with(": exit code 3")),
+        "{}",
+        o.stderr
+    );
 }
 
 // ---------------------------------------------------------------- job control
@@ -993,7 +1040,11 @@ fn dumb_init_job_control_stops_and_continues_child_and_itself() {
             init.signal(libc::SIGTERM);
             let o = init.wait();
             assert_eq!(o.code, 0, "{mode:?} {sig}: {o:?}");
-            assert!(o.stderr.lines().any(|l| l.starts_with("nanoinit: forwarded SIGSTOP to process group ")), "{}", o.stderr);
+            assert!(
+                o.stderr.lines().any(|l| l.starts_with("nanoinit: forwarded SIGSTOP to process group ")),
+                "{}",
+                o.stderr
+            );
         }
     }
 }
@@ -1040,7 +1091,8 @@ impl Pty {
     /// controlling tty and as fds 0, 1 and 2.
     fn command(&self, lab: &Lab, exe: &str, args: &[&str]) -> Command {
         use std::os::unix::fs::OpenOptionsExt;
-        let slave = fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOCTTY).open(&self.slave).unwrap();
+        let slave =
+            fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOCTTY).open(&self.slave).unwrap();
         let mut c = Command::new(lab.dir.personality(exe));
         c.args(args).current_dir(&lab.dir.path);
         for v in OUR_VARS {
@@ -1069,7 +1121,10 @@ fn pty_default_mode_child_is_the_foreground_group() {
     for exe in ["nanoinit", "tini"] {
         let pty = openpty();
         let out = pty.reader();
-        let init = Init::start_ready(pty.command(&lab, exe, &["sh", "-c", "echo ready; read x; echo got:$x"]), Mode::Subreaper);
+        let init = Init::start_ready(
+            pty.command(&lab, exe, &["sh", "-c", "echo ready; read x; echo got:$x"]),
+            Mode::Subreaper,
+        );
         assert_eq!(stat_num(init.pid, 3), Some(init.pid as i64), "nanoinit leads the session");
         let child = init.main_child();
         assert!(wait_text(&out, "ready"), "{exe}: {:?}", out.lock().unwrap());
@@ -1108,7 +1163,12 @@ fn pty_setsid_mode(drop_hup: bool) {
         let init = Init::start_ready(pty.command(&lab, exe, &argv), Mode::Subreaper);
         lab.expect("ready");
         let child = children(init.pid).first().copied().unwrap_or_else(|| {
-            panic!("{exe}: no child; exited {}; tty: {:?}; log {:?}", init.has_exited(), out.lock().unwrap(), lab.lines())
+            panic!(
+                "{exe}: no child; exited {}; tty: {:?}; log {:?}",
+                init.has_exited(),
+                out.lock().unwrap(),
+                lab.lines()
+            )
         });
         // The child leads a new session with the pty as its controlling tty;
         // nanoinit let go of it.
@@ -1125,7 +1185,11 @@ fn pty_setsid_mode(drop_hup: bool) {
         assert_eq!(o.code, 0, "{exe}: {o:?}");
         assert!(wait_text(&out, "got:hello"), "{exe}: {:?}", out.lock().unwrap());
         if !drop_hup {
-            assert!(!lab.has("sig:HUP") && !lab.has("sig:CONT"), "{exe}: the tty hand-off's HUP/CONT reached the child: {:?}", lab.lines());
+            assert!(
+                !lab.has("sig:HUP") && !lab.has("sig:CONT"),
+                "{exe}: the tty hand-off's HUP/CONT reached the child: {:?}",
+                lab.lines()
+            );
             let tty = out.lock().unwrap().clone();
             assert!(!tty.contains("forwarded SIGHUP") && !tty.contains("forwarded SIGCONT"), "{exe}: {tty}");
         }

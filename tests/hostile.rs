@@ -189,7 +189,11 @@ fn largest_arguments() {
             }
             let o = finish(c, mode);
             assert_eq!(o.code, 0, "{mode:?}: {}", o.stderr);
-            assert_eq!(o.stdout, format!("{} {}\n", usize::from(args) * biggest, usize::from(vars) * (biggest - 5)), "{mode:?}");
+            assert_eq!(
+                o.stdout,
+                format!("{} {}\n", usize::from(args) * biggest, usize::from(vars) * (biggest - 5)),
+                "{mode:?}"
+            );
         }
     }
 
@@ -212,7 +216,19 @@ fn a_64k_path_of_junk_still_finds_the_program() {
     let long_component = format!("/{}", "b".repeat(300)); // ENAMETOOLONG from the kernel
     let deep = format!("/{}", vec!["c".repeat(200); 20].join("/")); // ~4000 bytes, ENOENT
     let mut entries: Vec<String> = Vec::new();
-    let junk = ["", ".", "relative", "./rel/dir", "../..", "/nonexistent", &dir.join("file"), &noexec, &too_long, &long_component, &deep];
+    let junk = [
+        "",
+        ".",
+        "relative",
+        "./rel/dir",
+        "../..",
+        "/nonexistent",
+        &dir.join("file"),
+        &noexec,
+        &too_long,
+        &long_component,
+        &deep,
+    ];
     let mut len = 0;
     while len < 64 * 1024 {
         for j in junk {
@@ -220,7 +236,9 @@ fn a_64k_path_of_junk_still_finds_the_program() {
             entries.push(j.to_string());
         }
     }
-    for (mode, tail, code) in [(Mode::Subreaper, Some(&good), 42), (Mode::Pid1, Some(&good), 42), (Mode::Subreaper, None, 126)] {
+    for (mode, tail, code) in
+        [(Mode::Subreaper, Some(&good), 42), (Mode::Pid1, Some(&good), 42), (Mode::Subreaper, None, 126)]
+    {
         let mut path = entries.join(":");
         if let Some(g) = tail {
             path = format!("{path}:{g}");
@@ -291,7 +309,12 @@ fn programs_that_cannot_run() {
         }
     }
     // Without `--` too: an empty word is a program name, not an option.
-    assert_exec_failure(&finish(command(Mode::Subreaper, &[""]), Mode::Subreaper), 127, "", "No such file or directory");
+    assert_exec_failure(
+        &finish(command(Mode::Subreaper, &[""]), Mode::Subreaper),
+        127,
+        "",
+        "No such file or directory",
+    );
 }
 
 #[test]
@@ -299,7 +322,10 @@ fn non_utf8_bytes() {
     let odd = OsStr::from_bytes(b"\xff\xfe\x80a\xc3");
     for mode in MODES {
         // An argument and an environment value reach the child byte for byte.
-        let mut c = command(mode, &["--", "sh", "-c", "printf %s \"$1\" | od -An -tx1; printf %s \"$ODD\" | od -An -tx1", "sh"]);
+        let mut c = command(
+            mode,
+            &["--", "sh", "-c", "printf %s \"$1\" | od -An -tx1; printf %s \"$ODD\" | od -An -tx1", "sh"],
+        );
         c.arg(odd).env("ODD", odd);
         let o = finish(c, mode);
         assert_eq!(o.code, 0, "{mode:?}: {}", o.stderr);

@@ -147,7 +147,12 @@ fn environment_passes_through_exactly() {
         let mut want: Vec<&[u8]> = want.iter().map(Vec::as_slice).collect();
         got.sort();
         want.sort();
-        assert_eq!(got.len(), want.len(), "{mode:?}: {:?}", got.iter().map(|e| String::from_utf8_lossy(&e[..e.len().min(40)])).collect::<Vec<_>>());
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{mode:?}: {:?}",
+            got.iter().map(|e| String::from_utf8_lossy(&e[..e.len().min(40)])).collect::<Vec<_>>()
+        );
         assert!(got == want, "{mode:?}: environment differs");
     }
 }
@@ -186,7 +191,12 @@ fn fault_signals_sent_by_kill_are_forwarded() {
         want.sort();
         assert_eq!(got, want, "{mode:?}");
         for (_, n) in FAULTS {
-            assert_eq!(count_lines(&o.stderr, &format!("nanoinit: forwarded SIG{n} to child ")), 1, "{mode:?}: {}", o.stderr);
+            assert_eq!(
+                count_lines(&o.stderr, &format!("nanoinit: forwarded SIG{n} to child ")),
+                1,
+                "{mode:?}: {}",
+                o.stderr
+            );
         }
     }
 }

@@ -19,23 +19,100 @@ fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
 
 /// Words the parser has a meaning for, so random argv reaches deep branches.
 const TOKENS: &[&str] = &[
-    "-", "--", "-h", "-V", "-l", "-v", "-vv", "-vvg", "-s", "-g", "-c", "-a", "-w", "-P", "-e", "-e143", "-e0,1,2", "-r",
-    "-rTERM:0", "-p", "-pKILL", "--help", "--version", "--license", "--verbose", "--subreaper", "--pgroup",
-    "--single-child", "--setsid", "--signal-all", "--warn-reap", "--wait", "--pause", "--grace", "--grace=0.5",
-    "--grace=", "--rewrite", "--rewrite=TERM:INT,HUP:0", "--remap-exit", "--remap-exit=", "--pdeathsig", "--pdeathsig=",
-    "--wait=1", "--help=x", "--version=1", "--nope", "-x", "-e-1", "143", "0", "256", "4294967296", "TERM", "sigrtmin+3", "RTMAX-1", "TERM:0",
-    "15:RTMAX", ":", ",", "1.5", "1.", ".5", "sh", "true", "",
+    "-",
+    "--",
+    "-h",
+    "-V",
+    "-l",
+    "-v",
+    "-vv",
+    "-vvg",
+    "-s",
+    "-g",
+    "-c",
+    "-a",
+    "-w",
+    "-P",
+    "-e",
+    "-e143",
+    "-e0,1,2",
+    "-r",
+    "-rTERM:0",
+    "-p",
+    "-pKILL",
+    "--help",
+    "--version",
+    "--license",
+    "--verbose",
+    "--subreaper",
+    "--pgroup",
+    "--single-child",
+    "--setsid",
+    "--signal-all",
+    "--warn-reap",
+    "--wait",
+    "--pause",
+    "--grace",
+    "--grace=0.5",
+    "--grace=",
+    "--rewrite",
+    "--rewrite=TERM:INT,HUP:0",
+    "--remap-exit",
+    "--remap-exit=",
+    "--pdeathsig",
+    "--pdeathsig=",
+    "--wait=1",
+    "--help=x",
+    "--version=1",
+    "--nope",
+    "-x",
+    "-e-1",
+    "143",
+    "0",
+    "256",
+    "4294967296",
+    "TERM",
+    "sigrtmin+3",
+    "RTMAX-1",
+    "TERM:0",
+    "15:RTMAX",
+    ":",
+    ",",
+    "1.5",
+    "1.",
+    ".5",
+    "sh",
+    "true",
+    "",
 ];
 
 /// Environment names nanoinit reads (and a few it does not).
 const ENV_NAMES: &[&str] = &[
-    "TINI_SUBREAPER", "TINI_KILL_PROCESS_GROUP", "TINI_VERBOSITY", "DUMB_INIT_SETSID", "DUMB_INIT_DEBUG",
-    "NANOINIT_VERBOSITY", "NANOINIT_SUBREAPER", "NANOINIT_PGROUP", "NANOINIT_SINGLE_CHILD", "NANOINIT_SETSID",
-    "NANOINIT_REWRITE", "NANOINIT_REMAP_EXIT", "NANOINIT_PDEATHSIG", "NANOINIT_WARN_REAP", "NANOINIT_GRACE",
-    "NANOINIT_WAIT", "NANOINIT_SIGNAL_ALL", "PATH", "HOME", "nanoinit_verbosity", "",
+    "TINI_SUBREAPER",
+    "TINI_KILL_PROCESS_GROUP",
+    "TINI_VERBOSITY",
+    "DUMB_INIT_SETSID",
+    "DUMB_INIT_DEBUG",
+    "NANOINIT_VERBOSITY",
+    "NANOINIT_SUBREAPER",
+    "NANOINIT_PGROUP",
+    "NANOINIT_SINGLE_CHILD",
+    "NANOINIT_SETSID",
+    "NANOINIT_REWRITE",
+    "NANOINIT_REMAP_EXIT",
+    "NANOINIT_PDEATHSIG",
+    "NANOINIT_WARN_REAP",
+    "NANOINIT_GRACE",
+    "NANOINIT_WAIT",
+    "NANOINIT_SIGNAL_ALL",
+    "PATH",
+    "HOME",
+    "nanoinit_verbosity",
+    "",
 ];
 
-const ENV_VALUES: &[&str] = &["", "0", "1", "2", "99", "true", "FALSE", "yes", "off", "maybe", "TERM:0", "143,0", "1.5", "KILL", "-1"];
+const ENV_VALUES: &[&str] =
+    &["", "0", "1", "2", "99", "true", "FALSE", "yes", "off", "maybe", "TERM:0", "143,0", "1.5", "KILL", "-1"];
 
 fn arg() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
@@ -211,7 +288,8 @@ fn sig_spec() -> impl Strategy<Value = String> {
             String::from_utf8(mix_case(&n, m)).unwrap()
         }),
         (0u32..80).prop_map(|n| n.to_string()),
-        select(&["", "FOO", "SIG", "RTMIN+31", "RTMAX-31", "RTMIN-1", "iot", "cld", "+1", " 1", "1x", "0015"][..]).prop_map(str::to_string),
+        select(&["", "FOO", "SIG", "RTMIN+31", "RTMAX-31", "RTMIN-1", "iot", "cld", "+1", " 1", "1x", "0015"][..])
+            .prop_map(str::to_string),
     ]
 }
 
@@ -520,7 +598,8 @@ enum F {
 
 fn frag() -> impl Strategy<Value = F> {
     prop_oneof![
-        select(&["", "nanoinit: ", "warning: ", "x", "a rather longer piece of text for the line "][..]).prop_map(F::Str),
+        select(&["", "nanoinit: ", "warning: ", "x", "a rather longer piece of text for the line "][..])
+            .prop_map(F::Str),
         prop_oneof![bytes(40), (0usize..700).prop_map(|n| vec![b'z'; n])].prop_map(F::Bytes),
         any::<u32>().prop_map(F::Num),
         any::<u8>().prop_map(F::Sig),

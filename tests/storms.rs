@@ -219,7 +219,10 @@ fn thousand_stops_are_not_exits() {
             unsafe { libc::kill(child, libc::SIGSTOP) };
             assert!(spin_until(limit, || state(child) == Some('T')), "{mode:?}: cycle {i}: child never stopped");
             unsafe { libc::kill(child, libc::SIGCONT) };
-            assert!(spin_until(limit, || matches!(state(child), Some('R' | 'S'))), "{mode:?}: cycle {i}: child never continued");
+            assert!(
+                spin_until(limit, || matches!(state(child), Some('R' | 'S'))),
+                "{mode:?}: cycle {i}: child never continued"
+            );
             assert!(state(init.pid).is_some_and(|s| s != 'Z'), "{mode:?}: nanoinit exited after {i} stops");
         }
         let took = started.elapsed();

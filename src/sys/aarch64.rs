@@ -49,7 +49,7 @@ pub extern "C" fn init_entry() -> ! {
 core::arch::global_asm!(
     ".globl memcpy",
     ".type memcpy, %function",
-    "memcpy:",                  // x0 = dst (returned), x1 = src, x2 = len
+    "memcpy:", // x0 = dst (returned), x1 = src, x2 = len
     "    mov x3, x0",
     "    cbz x2, 2f",
     "1:  ldrb w4, [x1], #1",
@@ -60,7 +60,7 @@ core::arch::global_asm!(
     ".size memcpy, . - memcpy",
     ".globl memset",
     ".type memset, %function",
-    "memset:",                  // x0 = dst (returned), w1 = byte, x2 = len
+    "memset:", // x0 = dst (returned), w1 = byte, x2 = len
     "    mov x3, x0",
     "    cbz x2, 2f",
     "1:  strb w1, [x3], #1",
@@ -70,7 +70,7 @@ core::arch::global_asm!(
     ".size memset, . - memset",
     ".globl strlen",
     ".type strlen, %function",
-    "strlen:",                  // x0 = NUL-terminated string; returns its length
+    "strlen:", // x0 = NUL-terminated string; returns its length
     "    mov x1, x0",
     "1:  ldrb w2, [x1], #1",
     "    cbnz w2, 1b",

@@ -12,9 +12,9 @@
 #![allow(unsafe_code)]
 
 use core::ffi::CStr;
+use nanoinit::signals::SigSet;
 use rustix::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use rustix::process::{Pid, Signal};
-use nanoinit::signals::SigSet;
 use static_assertions::const_assert_eq;
 
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
@@ -77,7 +77,14 @@ fn sigprocmask(how: i32, set: Option<&u64>) -> Result<u64> {
     // SAFETY: `set_ptr` is null or points at 8 readable bytes, `old` is 8 writable
     // bytes, and the size argument says 8.
     check(unsafe {
-        syscall5(libc::SYS_rt_sigprocmask as usize, how as usize, set_ptr, &mut old as *mut u64 as usize, KERNEL_SIGSET, 0)
+        syscall5(
+            libc::SYS_rt_sigprocmask as usize,
+            how as usize,
+            set_ptr,
+            &mut old as *mut u64 as usize,
+            KERNEL_SIGSET,
+            0,
+        )
     })?;
     Ok(old)
 }
@@ -126,7 +133,14 @@ pub fn signalfd_all() -> Result<OwnedFd> {
     let mask = SigSet::ALL.0;
     // SAFETY: `mask` is 8 readable bytes and the size argument says 8.
     let fd = check(unsafe {
-        syscall5(libc::SYS_signalfd4 as usize, -1isize as usize, &mask as *const u64 as usize, KERNEL_SIGSET, libc::SFD_CLOEXEC as usize, 0)
+        syscall5(
+            libc::SYS_signalfd4 as usize,
+            -1isize as usize,
+            &mask as *const u64 as usize,
+            KERNEL_SIGSET,
+            libc::SFD_CLOEXEC as usize,
+            0,
+        )
     })?;
     owned(fd)
 }
@@ -162,7 +176,14 @@ pub fn open_readonly(path_with_nul: &[u8], extra: i32) -> Result<OwnedFd> {
     let flags = libc::O_RDONLY | libc::O_CLOEXEC | extra;
     // SAFETY: the path is NUL-terminated (checked above) and lives across the call.
     owned(check(unsafe {
-        syscall5(libc::SYS_openat as usize, libc::AT_FDCWD as usize, path_with_nul.as_ptr() as usize, flags as usize, 0, 0)
+        syscall5(
+            libc::SYS_openat as usize,
+            libc::AT_FDCWD as usize,
+            path_with_nul.as_ptr() as usize,
+            flags as usize,
+            0,
+            0,
+        )
     })?)
 }
 
@@ -321,8 +342,10 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
     let value = [0usize, 0, (ms / 1000) as usize, ((ms % 1000) * 1000) as usize];
     // SAFETY: `value` is a valid `struct itimerval` (interval 0, value s/us); the
     // old-value pointer is null.
-    check(unsafe { syscall5(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0, 0, 0) })
-        .map(|_| ())
+    check(unsafe {
+        syscall5(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0, 0, 0)
+    })
+    .map(|_| ())
 }
 
 /// `close_range(first, last, 0)`—closes every fd in `first..=last`.

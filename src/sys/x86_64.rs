@@ -48,7 +48,7 @@ pub extern "C" fn init_entry() -> ! {
 core::arch::global_asm!(
     ".globl strlen",
     ".type strlen, @function",
-    "strlen:",                  // rdi = NUL-terminated string; returns its length
+    "strlen:", // rdi = NUL-terminated string; returns its length
     "    mov rax, rdi",
     "2:  cmp byte ptr [rax], 0",
     "    lea rax, [rax + 1]",

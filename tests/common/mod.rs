@@ -115,9 +115,7 @@ pub fn proc_file(pid: i32, file: &str) -> String {
 
 /// A field of `/proc/PID/status` (e.g. `SigBlk`).
 pub fn status_field(pid: i32, field: &str) -> Option<String> {
-    proc_file(pid, "status")
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")).map(|v| v.trim().to_string()))
+    proc_file(pid, "status").lines().find_map(|l| l.strip_prefix(&format!("{field}:")).map(|v| v.trim().to_string()))
 }
 
 /// Direct children of `pid` (needs CONFIG_PROC_CHILDREN).
@@ -157,7 +155,9 @@ impl Init {
             .expect("unshare never forked");
         }
         let pid = init.pid;
-        poll(DEADLINE, || (pid < 0 || init.exited() || !matches!(proc_file(pid, "comm").trim(), "unshare" | "")).then_some(()));
+        poll(DEADLINE, || {
+            (pid < 0 || init.exited() || !matches!(proc_file(pid, "comm").trim(), "unshare" | "")).then_some(())
+        });
         init
     }
 
@@ -174,7 +174,11 @@ impl Init {
         let pid = init.pid;
         // SIGKILL and SIGSTOP cannot be blocked: the kernel shows fffffffffffbfeff.
         const UNBLOCKABLE: u64 = 1 << (libc::SIGKILL - 1) | 1 << (libc::SIGSTOP - 1);
-        let all = || status_field(pid, "SigBlk").and_then(|m| u64::from_str_radix(&m, 16).ok()).is_some_and(|m| m | UNBLOCKABLE == u64::MAX);
+        let all = || {
+            status_field(pid, "SigBlk")
+                .and_then(|m| u64::from_str_radix(&m, 16).ok())
+                .is_some_and(|m| m | UNBLOCKABLE == u64::MAX)
+        };
         poll(DEADLINE, || (pid < 0 || init.exited() || all()).then_some(()));
         init
     }
@@ -374,7 +378,8 @@ pub fn catches(pid: i32, sig: i32) -> bool {
 
 /// Waits until `pid` catches `sig`; panics after the deadline.
 pub fn wait_catches(pid: i32, sig: i32) {
-    poll(DEADLINE, || catches(pid, sig).then_some(())).unwrap_or_else(|| panic!("pid {pid} never installed a handler for signal {sig}"));
+    poll(DEADLINE, || catches(pid, sig).then_some(()))
+        .unwrap_or_else(|| panic!("pid {pid} never installed a handler for signal {sig}"));
 }
 
 /// Waits until `pid`'s comm is `comm` (e.g. the child has exec'd `sleep`).
@@ -457,7 +462,8 @@ impl Drop for TreeGuard {
 
 /// Waits until `path` exists, or panics after `within`.
 pub fn wait_for_file(path: &str, within: Duration) {
-    poll(within, || std::path::Path::new(path).exists().then_some(())).unwrap_or_else(|| panic!("{path} never appeared"));
+    poll(within, || std::path::Path::new(path).exists().then_some(()))
+        .unwrap_or_else(|| panic!("{path} never appeared"));
 }
 
 /// Spins (yielding) until `f` holds, at most `within`; whether it did.
