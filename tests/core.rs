@@ -1,14 +1,14 @@
 //! Core behaviour, as PID 1 of a fresh PID namespace and as a subreaper:
 //! exit codes, exec failures, the PATH search, signal forwarding, reaping,
-//! subreaper adoption, a clean signal state and fd table for the child, an
-//! init that never wakes when idle, no lost early SIGTERM, and a static binary
-//! that runs in an empty root.
+//! subreaper adoption, a clean signal state for the child, an init that never
+//! wakes when idle, no lost early SIGTERM, and a static binary that runs in an
+//! empty root. What nanoinit holds and hands down (fds, cwd, environment) is in
+//! tests/hygiene.rs.
 mod common;
 use common::*;
 
 use std::fs;
 use std::io;
-use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -395,84 +395,7 @@ fn child_signal_mask_and_dispositions_are_clean() {
     }
 }
 
-// ---------------------------------------------------------------------------
-// 9. No fd of nanoinit's reaches the child; nanoinit pins nothing
-
-#[test]
-fn no_fd_leaks_and_init_lets_go_of_fds_and_cwd() {
-    let t = TempDir::new("fds");
-    let marker = t.join("marker");
-    write_file(&marker, "x", "644");
-    let workdir = t.join("work");
-    fs::create_dir(&workdir).unwrap();
-    for mode in MODES {
-        let file = fs::File::open(&marker).unwrap();
-        let raw = file.as_raw_fd();
-        let mut c = command(mode, &["sleep", long_sleep(mode)]);
-        c.current_dir(&workdir);
-        // SAFETY: dup2 and fcntl are async-signal-safe.
-        unsafe {
-            c.pre_exec(move || {
-                // Exactly one inherited fd beyond stdio: 5, without close-on-exec
-                // (dup2 onto itself would keep the flag, hence the fcntl). Whatever
-                // else the test process inherited from its own parent is marked
-                // close-on-exec, so it cannot be mistaken for a leak.
-                if libc::dup2(raw, 5) < 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                const CLOSE_RANGE_CLOEXEC: libc::c_long = 1 << 2;
-                if libc::syscall(
-                    libc::SYS_close_range,
-                    3 as libc::c_long,
-                    libc::c_long::from(u32::MAX),
-                    CLOSE_RANGE_CLOEXEC,
-                ) != 0
-                {
-                    for fd in 3..4096 {
-                        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-                    }
-                }
-                if libc::fcntl(5, libc::F_SETFD, 0) < 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let init = Init::start_ready(c, mode);
-        drop(file);
-        let _guard = TreeGuard::new(init.pid);
-        let pid = init.pid;
-        let main = init.main_child();
-        // Asleep in nanosleep: sleep's own start-up (locale files) is over.
-        let asleep = poll(DEADLINE, || {
-            let nr = proc_file(main, "syscall").split(' ').next().unwrap_or("").to_string();
-            (nr == libc::SYS_clock_nanosleep.to_string() || nr == libc::SYS_nanosleep.to_string()).then_some(())
-        });
-        assert!(asleep.is_some(), "{mode:?}: child never sat in nanosleep: {:?}", proc_file(main, "syscall"));
-
-        // The child: stdio and the fd the test passed on purpose, nothing else.
-        let child_fds = fds(main);
-        let nums: Vec<i32> = child_fds.iter().map(|f| f.0).collect();
-        assert_eq!(nums, [0, 1, 2, 5], "{mode:?}: child fds {child_fds:?}");
-        assert_eq!(child_fds[3].1, marker, "{mode:?}: child's fd 5");
-        let child_cwd = fs::read_link(format!("/proc/{main}/cwd")).unwrap();
-        assert_eq!(child_cwd, Path::new(&workdir), "{mode:?}: the child keeps the cwd it was given");
-
-        // nanoinit: closed the inherited fd 5 after spawning; only stdio and its signalfd.
-        let settled = poll(DEADLINE, || {
-            let f = fds(pid);
-            let ok = f.len() == 4 && f[..3].iter().map(|x| x.0).eq([0, 1, 2]) && f[3].1 == "anon_inode:[signalfd]";
-            ok.then_some(())
-        });
-        assert!(settled.is_some(), "{mode:?}: nanoinit's fds {:?}", fds(pid));
-        let cwd = fs::read_link(format!("/proc/{pid}/cwd")).unwrap();
-        assert_eq!(cwd, Path::new("/"), "{mode:?}: nanoinit's cwd");
-
-        send(&init, SIGTERM);
-        let o = init.wait_for(Duration::from_secs(20));
-        assert_eq!(o.code, 143, "{mode:?}: {}", o.stderr);
-    }
-}
+// 9. What nanoinit holds and hands down (fds, cwd, environment): tests/hygiene.rs.
 
 // ---------------------------------------------------------------------------
 // 10. An idle init never wakes
