@@ -62,8 +62,9 @@ impl Log {
 
     /// `unable to WHAT: ERRNO TEXT`; `what` is a fixed text (the phrase is
     /// added here, not repeated in every caller's string).
-    pub fn failed(self, level: Level, what: &str, e: impl Into<Error>) {
-        self.emit(level, "unable to \x03", [0, 0], &[what.as_bytes()], e.into().0);
+    /// One copy for every caller: not generic over the error type.
+    pub fn failed(self, level: Level, what: &str, e: Error) {
+        self.emit(level, "unable to \x03", [0, 0], &[what.as_bytes()], e.0);
     }
 }
 

@@ -22,7 +22,7 @@ use rustix::process::{self, Pid};
 
 use crate::log::{Level, Log};
 use crate::spawn::SpawnError;
-use crate::sys::StartupArgs;
+use crate::sys::{Error, StartupArgs};
 
 /// Called by `init_entry` with the kernel's initial stack pointer.
 ///
@@ -122,7 +122,7 @@ fn become_subreaper(log: Log, me: Pid) {
     // Read back: a prctl that "succeeds" without effect must not go unnoticed.
     let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
     if !matches!(set, Ok(Some(_))) {
-        log.failed(Level::Warn, "become subreaper", set.err().map_or(0, |e| e.raw_os_error()));
+        log.failed(Level::Warn, "become subreaper", Error(set.err().map_or(0, |e| e.raw_os_error())));
     }
 }
 
@@ -143,7 +143,7 @@ fn release_tty(me: Pid) -> SigSet {
 /// (inherited ones, now held by the child, stay open only there).
 fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
-        log.failed(Level::Warn, "chdir to /", e);
+        log.failed(Level::Warn, "chdir to /", e.into());
     }
     const FIRST: u32 = 3;
     let keep = keep as u32;

@@ -49,7 +49,7 @@ impl Reaper {
                 Err(Errno::CHILD) => return Left::Nothing,
                 Err(Errno::INTR) => continue,
                 Err(e) => {
-                    self.log.failed(Level::Error, "wait", e);
+                    self.log.failed(Level::Error, "wait", e.into());
                     return Left::Running;
                 }
             }
