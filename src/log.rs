@@ -60,9 +60,9 @@ impl Log {
         self.emit(level, msg, args, &[], 0);
     }
 
-    /// `unable to WHAT: ERRNO TEXT`; `what` is a fixed text (the phrase is
-    /// added here, not repeated in every caller's string).
-    /// One copy for every caller: not generic over the error type.
+    /// `unable to WHAT: ERRNO TEXT`; `what` is a fixed text. The phrase is
+    /// added here rather than repeated in every caller's string, and the
+    /// function is not generic over the error type, so there is one copy.
     pub fn failed(self, level: Level, what: &str, e: Error) {
         self.emit(level, "unable to \x03", [0, 0], &[what.as_bytes()], e.0);
     }

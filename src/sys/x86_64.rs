@@ -1,5 +1,7 @@
-//! x86_64 system-call instruction. rustix keeps the syscalls we need here
-//! (clone, execve, rt_sigprocmask, …) in its hidden, name-rotating runtime module.
+//! x86_64: the system-call instruction, the process entry point, and small
+//! versions of the libc routines core calls (strlen). rustix keeps the
+//! syscalls we need here (clone, execve, rt_sigprocmask, …) in its hidden,
+//! name-rotating runtime module.
 
 /// Raw `syscall` with up to five arguments; returns the kernel's raw result.
 ///
