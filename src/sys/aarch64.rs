@@ -1,7 +1,7 @@
 //! aarch64: the system-call instruction, the process entry point, and small
-//! versions of the libc routines core calls (memcpy, memset and strlen). rustix keeps the
-//! syscalls we need here (clone, execve, rt_sigprocmask, …) in its hidden,
-//! name-rotating runtime module.
+//! versions of the libc routines core calls (memcpy, memset and strlen).
+//! rustix keeps the syscalls we need here (clone, execve, rt_sigprocmask, …)
+//! in its hidden, name-rotating runtime module.
 
 /// Raw `svc 0` with up to five arguments; returns the kernel's raw result.
 ///
