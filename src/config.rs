@@ -428,6 +428,7 @@ pub enum Parsed {
 
 /// Parses the arguments after `argv[0]` and the environment into `cfg`, which
 /// holds the personality's defaults ([`Config::defaults`]).
+#[inline(always)]
 pub fn parse_into<'a, A, E>(cfg: &mut Config, argv: A, env: E) -> Result<Parsed, Error<'a>>
 where
     A: IntoIterator<Item = &'a [u8]>,

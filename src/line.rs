@@ -19,7 +19,6 @@ pub struct Line {
 }
 
 impl Default for Line {
-    #[inline(never)]
     fn default() -> Self {
         Line { buf: [0; LINE_MAX], len: 0 }
     }
@@ -65,7 +64,6 @@ impl Line {
     /// Appends a message template: text in which the bytes [`NUM`] and [`SIG`]
     /// take the next of `args`, and [`BYTES`] the next of `parts`. A call site
     /// then costs one string and a few registers, not inlined formatting.
-    #[inline]
     pub fn template(&mut self, msg: &str, args: [u32; 2], parts: &[&[u8]]) -> &mut Self {
         let [mut arg, mut later] = args;
         let mut part = parts.iter();

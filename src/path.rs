@@ -7,7 +7,7 @@ pub const PATH_BUF: usize = 4096;
 pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Whether `prog` is used as given rather than searched for (it contains a `/`).
-#[inline]
+#[inline(always)]
 pub fn is_explicit(prog: &[u8]) -> bool {
     crate::bytes::cut(prog, b'/').is_some()
 }

@@ -121,6 +121,7 @@ pub struct Rewrite {
 }
 
 impl Default for Rewrite {
+    #[inline(always)]
     fn default() -> Self {
         Rewrite { to: [0; NSIG as usize], explicit: SigSet::EMPTY }
     }

@@ -55,7 +55,6 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
 
 /// In the new process: its session or group, the tty, an empty mask, execve.
 /// Only async-signal-safe syscalls run here; it returns the exec error.
-#[inline(never)]
 fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
     let stdin = sys::stdin();
     match session {
