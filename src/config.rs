@@ -36,7 +36,7 @@ pub enum Personality {
 impl Personality {
     /// The personality for an `argv[0]`.
     pub fn from_argv0(argv0: &[u8]) -> Personality {
-        let base = bytes::split(argv0, b'/').last().unwrap_or(argv0);
+        let base = argv0.rsplit(|&b| b == b'/').next().unwrap_or(argv0);
         match bytes::word_index(b"tini tini-static docker-init dumb-init", base, false) {
             Some(0..=2) => Personality::Tini,
             Some(_) => Personality::DumbInit,
