@@ -9,7 +9,7 @@ pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/
 /// Whether `prog` is used as given rather than searched for (it contains a `/`).
 #[inline(always)]
 pub fn is_explicit(prog: &[u8]) -> bool {
-    crate::bytes::cut(prog, b'/').is_some()
+    prog.iter().any(|&b| b == b'/')
 }
 
 /// The directories of a `PATH` value in order; an empty entry means the current directory.
