@@ -227,22 +227,27 @@ stop_trap() { # MODE: podman stop -> TERM reaches the trap -> its code comes bac
     [[ $code == 42 ]]
 }
 
-stop_plain() { # MODE: a workload with TERM's default action dies at once -> 143
+stop_timed() { # MODE WORKLOAD: podman stop -t STOP_TIMEOUT; prints "CODE MS"
     local c ms code
-    c=$(start "$1" "$PLAIN_SLEEP") && wait_log "$c" ready || return 1
+    c=$(start "$1" "$2") && wait_log "$c" ready || return 1
     ms=$(stop_ms "$c" "$STOP_TIMEOUT") || return 1
     code=$(exit_code "$c")
     rmc "$c"
+    echo "$code $ms"
+}
+
+stop_plain() { # MODE: a workload with TERM's default action dies at once -> 143
+    local out code ms
+    out=$(stop_timed "$1" "$PLAIN_SLEEP") || return 1
+    read -r code ms <<<"$out"
     echo "exit $code, stop -t $STOP_TIMEOUT took $ms ms"
     [[ $code == 143 ]] && ((ms < 1500))
 }
 
 stop_ignored() { # MODE: TERM ignored -> SIGKILL after the timeout -> 137
-    local c ms code
-    c=$(start "$1" "$IGNORE_TERM") && wait_log "$c" ready || return 1
-    ms=$(stop_ms "$c" "$STOP_TIMEOUT") || return 1
-    code=$(exit_code "$c")
-    rmc "$c"
+    local out code ms
+    out=$(stop_timed "$1" "$IGNORE_TERM") || return 1
+    read -r code ms <<<"$out"
     echo "exit $code, stop -t $STOP_TIMEOUT took $ms ms"
     [[ $code == 137 ]] && ((ms >= STOP_TIMEOUT * 1000 - 200 && ms < STOP_TIMEOUT * 1000 + 2500))
 }

@@ -155,7 +155,7 @@ fn path_search() {
     ];
     for mode in MODES {
         for (p, prog, cwd, code, err) in &cases {
-            let mut c = command_abs(mode, bin(), &["--", prog]);
+            let mut c = command_as(mode, bin(), &["--", prog]);
             c.env("PATH", p).current_dir(t.join(cwd));
             let o = Init::start(c, mode).wait();
             assert_eq!((o.code, &o.stderr), (*code, err), "{mode:?}: PATH={p} prog={prog} cwd={cwd}");
@@ -170,13 +170,13 @@ fn default_path_when_path_is_unset() {
     let sbin_only = ["/usr/local/sbin", "/usr/sbin", "/sbin"].iter().any(|d| Path::new(d).join("nologin").exists())
         && !["/usr/local/bin", "/usr/bin", "/bin"].iter().any(|d| Path::new(d).join("nologin").exists());
     for mode in MODES {
-        let mut c = command_abs(mode, bin(), &["sh", "-c", "exit 5"]);
+        let mut c = command_as(mode, bin(), &["sh", "-c", "exit 5"]);
         c.env_clear();
         let o = Init::start(c, mode).wait();
         assert_eq!((o.code, o.stderr.as_str()), (5, ""), "{mode:?}: env -i nanoinit sh -c 'exit 5'");
 
         if sbin_only {
-            let mut c = command_abs(mode, bin(), &["nologin"]);
+            let mut c = command_as(mode, bin(), &["nologin"]);
             c.env_clear();
             let o = Init::start(c, mode).wait();
             assert_eq!(

@@ -17,28 +17,6 @@ use std::time::Duration;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const HINT: &str = "Try 'nanoinit --help'.\n";
 
-/// Every environment variable nanoinit reads; removed from each run so the
-/// caller's environment cannot change a result.
-const OUR_VARS: [&str; 17] = [
-    "TINI_SUBREAPER",
-    "TINI_KILL_PROCESS_GROUP",
-    "TINI_VERBOSITY",
-    "DUMB_INIT_SETSID",
-    "DUMB_INIT_DEBUG",
-    "NANOINIT_VERBOSITY",
-    "NANOINIT_SUBREAPER",
-    "NANOINIT_PGROUP",
-    "NANOINIT_SINGLE_CHILD",
-    "NANOINIT_SETSID",
-    "NANOINIT_REWRITE",
-    "NANOINIT_REMAP_EXIT",
-    "NANOINIT_PDEATHSIG",
-    "NANOINIT_WARN_REAP",
-    "NANOINIT_GRACE",
-    "NANOINIT_WAIT",
-    "NANOINIT_SIGNAL_ALL",
-];
-
 /// A signal catcher: `perl catcher.pl LOG TAG QUIT SIG...`. Logs `TAG:ready:PID`
 /// once its handlers are set, `TAG:SIG` for each SIG caught, and `TAG:exit` when
 /// it ends after a QUIT signal (`A,B`: either; `-`: never; `...+slow`: half a
@@ -66,7 +44,7 @@ note("exit");
 /// personality symlinks. Catchers it started as a subreaper's descendants are
 /// SIGKILLed on drop (their pids are host pids only then).
 struct Lab {
-    dir: Scratch,
+    dir: TempDir,
     mode: Mode,
     log: String,
     catcher: String,
@@ -76,9 +54,9 @@ struct Lab {
 
 impl Lab {
     fn new(tag: &str, mode: Mode) -> Lab {
-        let dir = Scratch::new(tag);
-        let log = dir.file("log");
-        let catcher = dir.file("catcher.pl");
+        let dir = TempDir::new(tag);
+        let log = dir.join("log");
+        let catcher = dir.join("catcher.pl");
         fs::write(&catcher, CATCHER).unwrap();
         fs::write(&log, "").unwrap();
         Lab { dir, mode, log, catcher, seen: RefCell::new(Vec::new()) }
@@ -92,11 +70,8 @@ impl Lab {
     /// The init command: `exe` is a personality name (`nanoinit`, `tini`, ...).
     fn cmd(&self, exe: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut c = command_as(self.mode, &self.dir.personality(exe), args);
-        for v in OUR_VARS {
-            c.env_remove(v);
-        }
         c.envs(env.iter().copied());
-        c.current_dir(&self.dir.path);
+        c.current_dir(&self.dir.0);
         c
     }
 
@@ -367,7 +342,7 @@ fn verbose_traces_forwards_reaps_and_the_exit_reason() {
         let o = lab.run("nanoinit", &["-v", "sh", "-c", "ulimit -c unlimited 2>/dev/null; kill -SEGV $$"], &[]);
         assert_eq!(o.code, 139);
         let core_file =
-            fs::read_dir(&lab.dir.path).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with("core"));
+            fs::read_dir(&lab.dir.0).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with("core"));
         let want = if core_file { ": killed by SIGSEGV (core dumped)" } else { ": killed by SIGSEGV" };
         assert!(
             o.stderr.lines().any(|l| l.starts_with("nanoinit: reaped main child ") && l.ends_with(want)),
@@ -880,9 +855,9 @@ fn wait_keeps_running_while_any_descendant_lives() {
             ("tini", &["--wait"], &[]),
             ("dumb-init", &["-c"], &[("NANOINIT_WAIT", "1")]),
         ] {
-            let go = lab.dir.file("go");
+            let go = lab.dir.join("go");
             let _ = fs::remove_file(&go);
-            let dir = lab.dir.path.to_string_lossy().into_owned();
+            let dir = lab.dir.0.to_string_lossy().into_owned();
             let script = format!("sh -c 'until [ -e {go} ] || [ ! -d {dir} ]; do sleep 0.05; done &'; exit 4");
             let mut argv = args.to_vec();
             argv.extend(["-v", "--", "sh", "-c", &script]);
@@ -916,7 +891,7 @@ fn pdeathsig_as_subreaper_when_the_parent_dies() {
         ("dumb-init", &[], &[("NANOINIT_PDEATHSIG", "15")]),
     ] {
         let _ = fs::write(&lab.log, "");
-        let pidfile = lab.dir.file("init.pid");
+        let pidfile = lab.dir.join("init.pid");
         // An intermediate parent: starts nanoinit in the background, waits until
         // its child is ready, exits.
         let script = format!(
@@ -1094,7 +1069,7 @@ impl Pty {
         let slave =
             fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOCTTY).open(&self.slave).unwrap();
         let mut c = Command::new(lab.dir.personality(exe));
-        c.args(args).current_dir(&lab.dir.path);
+        c.args(args).current_dir(&lab.dir.0);
         for v in OUR_VARS {
             c.env_remove(v);
         }

@@ -244,7 +244,7 @@ fn a_64k_path_of_junk_still_finds_the_program() {
             path = format!("{path}:{g}");
         }
         assert!(path.len() >= 64 * 1024 && path.len() < MAX_ARG_STRLEN - 5);
-        let mut c = command_abs(mode, bin(), &["nanoinit-probe"]);
+        let mut c = command_as(mode, bin(), &["nanoinit-probe"]);
         c.env("PATH", &path);
         let o = finish(c, mode);
         if code == 42 {
@@ -256,7 +256,7 @@ fn a_64k_path_of_junk_still_finds_the_program() {
         }
     }
     // Nothing anywhere: 127.
-    let mut c = command_abs(Mode::Subreaper, bin(), &["nanoinit-probe"]);
+    let mut c = command_as(Mode::Subreaper, bin(), &["nanoinit-probe"]);
     c.env("PATH", [too_long.as_str(), &long_component, &deep, "", "/nonexistent"].join(":"));
     assert_exec_failure(&finish(c, Mode::Subreaper), 127, "nanoinit-probe", "No such file or directory");
 }

@@ -133,7 +133,7 @@ fn environment_passes_through_exactly() {
     let env_bin = which("env").expect("env");
     for mode in MODES {
         let out_path = dir.join(&format!("env-{mode:?}"));
-        let mut c = command_abs(mode, bin(), &["--", &env_bin, "-0"]);
+        let mut c = command_as(mode, bin(), &["--", &env_bin, "-0"]);
         c.env_clear();
         for (k, v) in &vars {
             c.env(OsStr::from_bytes(k), OsStr::from_bytes(v));

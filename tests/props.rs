@@ -1,5 +1,7 @@
 //! Property tests over the pure library: the parsers never panic on any bytes,
 //! and agree with small reference models written here with std.
+mod common;
+
 use nanoinit::config::{self, Action, ErrorKind, Personality, Session, Target};
 use nanoinit::line::{Line, LINE_MAX};
 use nanoinit::num::{fmt_u32, parse_u32, U32_DIGITS};
@@ -86,30 +88,10 @@ const TOKENS: &[&str] = &[
     "",
 ];
 
-/// Environment names nanoinit reads (and a few it does not).
-const ENV_NAMES: &[&str] = &[
-    "TINI_SUBREAPER",
-    "TINI_KILL_PROCESS_GROUP",
-    "TINI_VERBOSITY",
-    "DUMB_INIT_SETSID",
-    "DUMB_INIT_DEBUG",
-    "NANOINIT_VERBOSITY",
-    "NANOINIT_SUBREAPER",
-    "NANOINIT_PGROUP",
-    "NANOINIT_SINGLE_CHILD",
-    "NANOINIT_SETSID",
-    "NANOINIT_REWRITE",
-    "NANOINIT_REMAP_EXIT",
-    "NANOINIT_PDEATHSIG",
-    "NANOINIT_WARN_REAP",
-    "NANOINIT_GRACE",
-    "NANOINIT_WAIT",
-    "NANOINIT_SIGNAL_ALL",
-    "PATH",
-    "HOME",
-    "nanoinit_verbosity",
-    "",
-];
+/// Environment names nanoinit reads, and a few it does not.
+fn env_names() -> Vec<&'static str> {
+    common::OUR_VARS.iter().copied().chain(["PATH", "HOME", "nanoinit_verbosity", ""]).collect()
+}
 
 const ENV_VALUES: &[&str] =
     &["", "0", "1", "2", "99", "true", "FALSE", "yes", "off", "maybe", "TERM:0", "143,0", "1.5", "KILL", "-1"];
@@ -125,8 +107,8 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
 
 fn env_entry() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
-        4 => (select(ENV_NAMES), select(ENV_VALUES)).prop_map(|(n, v)| format!("{n}={v}").into_bytes()),
-        2 => (select(ENV_NAMES), bytes(8)).prop_map(|(n, v)| [n.as_bytes(), b"=", &v].concat()),
+        4 => (select(env_names()), select(ENV_VALUES)).prop_map(|(n, v)| format!("{n}={v}").into_bytes()),
+        2 => (select(env_names()), bytes(8)).prop_map(|(n, v)| [n.as_bytes(), b"=", &v].concat()),
         1 => bytes(16),
     ]
 }

@@ -37,11 +37,35 @@ pub fn command(mode: Mode, args: &[&str]) -> Command {
     command_as(mode, bin(), args)
 }
 
+/// Every environment variable nanoinit reads; removed from each command so the
+/// caller's environment cannot change a result (a test sets what it needs).
+pub const OUR_VARS: [&str; 17] = [
+    "TINI_SUBREAPER",
+    "TINI_KILL_PROCESS_GROUP",
+    "TINI_VERBOSITY",
+    "DUMB_INIT_SETSID",
+    "DUMB_INIT_DEBUG",
+    "NANOINIT_VERBOSITY",
+    "NANOINIT_SUBREAPER",
+    "NANOINIT_PGROUP",
+    "NANOINIT_SINGLE_CHILD",
+    "NANOINIT_SETSID",
+    "NANOINIT_REWRITE",
+    "NANOINIT_REMAP_EXIT",
+    "NANOINIT_PDEATHSIG",
+    "NANOINIT_WARN_REAP",
+    "NANOINIT_GRACE",
+    "NANOINIT_WAIT",
+    "NANOINIT_SIGNAL_ALL",
+];
+
 /// Like [`command`] but running `exe` (e.g. a `tini` symlink to nanoinit).
+/// `unshare` is named by absolute path, so a test may clear the environment or
+/// change PATH.
 pub fn command_as(mode: Mode, exe: &str, args: &[&str]) -> Command {
     let mut c = match mode {
         Mode::Pid1 => {
-            let mut c = Command::new("unshare");
+            let mut c = Command::new(which("unshare").expect("unshare not found"));
             // --kill-child: if the test kills unshare, the init (and so the
             // whole namespace) dies with it.
             c.args(["--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL", exe]);
@@ -50,6 +74,9 @@ pub fn command_as(mode: Mode, exe: &str, args: &[&str]) -> Command {
         Mode::Subreaper => Command::new(exe),
     };
     c.args(args);
+    for v in OUR_VARS {
+        c.env_remove(v);
+    }
     c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     // Its own process group, so a cleanup kill reaches what it started and nothing else.
     c.process_group(0);
@@ -312,6 +339,15 @@ impl TempDir {
     pub fn path(&self) -> String {
         self.0.to_string_lossy().into_owned()
     }
+
+    /// A symlink `self/name` → the nanoinit binary (`tini`, `dumb-init`, ...).
+    pub fn personality(&self, name: &str) -> String {
+        let link = self.join(name);
+        if fs::symlink_metadata(&link).is_err() {
+            std::os::unix::fs::symlink(bin(), &link).unwrap();
+        }
+        link
+    }
 }
 
 impl Drop for TempDir {
@@ -347,23 +383,6 @@ pub fn which(name: &str) -> Option<String> {
         let m = fs::metadata(&p).ok()?;
         (m.is_file() && m.permissions().mode() & 0o111 != 0).then(|| p.to_string_lossy().into_owned())
     })
-}
-
-/// Like [`command_as`], but `unshare` is named by absolute path, so the
-/// command's environment may be cleared or PATH changed.
-pub fn command_abs(mode: Mode, exe: &str, args: &[&str]) -> Command {
-    let mut c = match mode {
-        Mode::Pid1 => {
-            let mut c = Command::new(which("unshare").expect("unshare not found"));
-            c.args(["--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL", exe]);
-            c
-        }
-        Mode::Subreaper => Command::new(exe),
-    };
-    c.args(args);
-    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    c.process_group(0);
-    c
 }
 
 /// A `/proc/PID/status` signal mask field (`SigCgt`, `SigBlk`, ...) as a number.
@@ -552,43 +571,6 @@ pub fn wait_consumed(pid: i32, sig: i32) -> bool {
         (pending & bit == 0).then_some(())
     })
     .is_some()
-}
-
-/// A fresh directory under the temp dir, removed with everything in it on drop.
-pub struct Scratch {
-    pub path: std::path::PathBuf,
-}
-
-impl Scratch {
-    pub fn new(tag: &str) -> Scratch {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("nanoinit-{tag}-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).unwrap();
-        Scratch { path }
-    }
-
-    /// `self/name` as a string.
-    pub fn file(&self, name: &str) -> String {
-        self.path.join(name).to_string_lossy().into_owned()
-    }
-
-    /// A symlink `self/name` → the nanoinit binary (`tini`, `dumb-init`, ...).
-    pub fn personality(&self, name: &str) -> String {
-        let link = self.file(name);
-        if fs::symlink_metadata(&link).is_err() {
-            std::os::unix::fs::symlink(bin(), &link).unwrap();
-        }
-        link
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
 }
 
 impl Init {
