@@ -28,8 +28,8 @@ enum Phase {
     Killing,
     /// `--wait`: the main child is gone; waiting for every descendant.
     Waiting,
-    /// Exit with this code.
-    Done(u8),
+    /// Exit with `code`.
+    Done,
 }
 
 /// The state the loop carries between signals.
@@ -39,7 +39,7 @@ pub struct Supervisor<'a> {
     me: Pid,
     reaper: Reaper,
     phase: Phase,
-    /// The code to exit with once the main child's end is known.
+    /// The code to exit with: the main child's (remapped) once it is known.
     code: u8,
     /// Signals to swallow once when they come in our own name: the SIGHUP and
     /// SIGCONT the kernel sends when we let go of the tty (dumb-init#136).
@@ -82,8 +82,8 @@ impl<'a> Supervisor<'a> {
                 SIGALRM if info.code == sys::SI_KERNEL && self.deadline => self.on_deadline(),
                 sig => self.on_signal(sig, info.pid),
             }
-            if let Phase::Done(code) = self.phase {
-                return code;
+            if self.phase == Phase::Done {
+                return self.code;
             }
         }
     }
@@ -141,7 +141,7 @@ impl<'a> Supervisor<'a> {
             }
             Phase::Killing => {
                 self.log.say(Level::Warn, "some outlived KILL", [0, 0]);
-                self.phase = Phase::Done(self.code);
+                self.phase = Phase::Done;
             }
             _ => {}
         }
@@ -210,7 +210,7 @@ impl<'a> Supervisor<'a> {
 
     fn finish(&mut self, why: &str) {
         self.log.emit(Level::Info, "exit \x01: \x03", [self.code.into(), 0], &[why.as_bytes()], 0);
-        self.phase = Phase::Done(self.code);
+        self.phase = Phase::Done;
     }
 }
 
