@@ -58,8 +58,8 @@ impl Ended {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RemapSet([u64; 4]);
 
+// `code / 64` is at most 3, so the indexing below cannot fail (no panic path).
 impl RemapSet {
-    // `code / 64` is at most 3: the indexing below is checked at compile time.
     /// Adds `code` to the set.
     pub fn insert(&mut self, code: u8) {
         self.0[usize::from(code / 64)] |= 1 << (code % 64);

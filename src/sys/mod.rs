@@ -52,12 +52,6 @@ impl From<rustix::io::Errno> for Error {
     }
 }
 
-impl From<i32> for Error {
-    fn from(raw: i32) -> Error {
-        Error(raw)
-    }
-}
-
 /// A syscall's result.
 pub type Result<T> = core::result::Result<T, Error>;
 
@@ -70,33 +64,27 @@ fn check(ret: isize) -> Result<usize> {
     }
 }
 
+/// `rt_sigprocmask(SIG_SETMASK, mask)`—sets the signal mask.
 #[inline(always)]
-fn sigprocmask(how: i32, set: Option<&u64>) -> Result<u64> {
-    let mut old: u64 = 0;
-    let set_ptr = set.map_or(0, |s| s as *const u64 as usize);
-    // SAFETY: `set_ptr` is null or points at 8 readable bytes, `old` is 8 writable
-    // bytes, and the size argument says 8.
+pub fn set_mask(mask: u64) -> Result<()> {
+    // SAFETY: `mask` is 8 readable bytes, the size argument says 8, and the
+    // old-mask pointer is null.
     check(unsafe {
         syscall5(
             libc::SYS_rt_sigprocmask as usize,
-            how as usize,
-            set_ptr,
-            &mut old as *mut u64 as usize,
+            libc::SIG_SETMASK as usize,
+            &mask as *const u64 as usize,
+            0,
             KERNEL_SIGSET,
             0,
         )
-    })?;
-    Ok(old)
+    })
+    .map(|_| ())
 }
 
-/// `rt_sigprocmask(SIG_SETMASK, all 64)`—blocks every signal; returns the old mask.
-pub fn block_all() -> Result<u64> {
-    sigprocmask(libc::SIG_SETMASK, Some(&SigSet::ALL.0))
-}
-
-/// `rt_sigprocmask(SIG_SETMASK, mask)`—sets the signal mask.
-pub fn set_mask(mask: u64) -> Result<()> {
-    sigprocmask(libc::SIG_SETMASK, Some(&mask)).map(|_| ())
+/// Blocks every signal, real-time ones included.
+pub fn block_all() -> Result<()> {
+    set_mask(SigSet::ALL.0)
 }
 
 /// The kernel's `struct sigaction` (the same layout on x86_64 and aarch64).
