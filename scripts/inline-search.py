@@ -8,7 +8,7 @@ It edits src/ in --tree (the repository by default) and leaves the best tree
 there: run it in a clean checkout and commit what it leaves. About 20 minutes
 for a full pass set on 2 cores.
 
-Search space: every non-test `fn` with a body in src/*.rs and src/sys/*.rs
+Search space: every non-test `fn` with a body in src/*.rs and src/bin/nanoinit/*.rs and src/bin/nanoinit/sys/*.rs
 (free fns, methods, trait impls), except `const fn`, `#[unsafe(naked)]` fns,
 the `#[panic_handler]`, fns under `#[cfg(test)]` (mods or items) and body-less
 declarations (extern blocks, required trait items). Each fn's hint is one of
@@ -345,7 +345,7 @@ def main():
     tree = os.path.abspath(args.tree)
     os.chdir(tree)
 
-    files = sorted(glob.glob("src/*.rs")) + sorted(glob.glob("src/sys/*.rs"))
+    files = sorted(glob.glob("src/*.rs")) + sorted(glob.glob("src/bin/nanoinit/*.rs")) + sorted(glob.glob("src/bin/nanoinit/sys/*.rs"))
     cands = []
     for f in files:
         found, skipped = find_fns(f)

@@ -1,6 +1,6 @@
 //! nanoinit's pure logic: everything that decides, nothing that acts.
 //!
-//! The binary (`src/main.rs`) owns every syscall; this library holds parsing,
+//! The binary (`src/bin/nanoinit/main.rs`) owns every syscall; this library holds parsing,
 //! signal names, PATH iteration, status mapping and formatting, so that all of
 //! it is unit- and property-tested on the host with std.
 #![cfg_attr(not(test), no_std)]
