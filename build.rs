@@ -23,8 +23,8 @@ fn main() {
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
 
     let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    if target_env != "musl" {
-        println!("cargo:warning=nanoinit is meant for *-linux-musl targets; got '{target_env}'");
+    if target_env != "musl" && target_env != "gnu" {
+        println!("cargo:warning=nanoinit is meant for *-linux-musl and *-linux-gnu targets; got '{target_env}'");
         return;
     }
     // rust-lld (aarch64 here) takes raw arguments; gcc wants them behind -Wl,.
@@ -66,6 +66,26 @@ fn main() {
             }
         }
     }
-    // core needs memcpy, memset, bcmp and strlen; musl's libc.a provides them.
-    println!("cargo:rustc-link-arg-bins=-lc");
+    // core needs memcpy, memset, bcmp and strlen. musl's libc.a (shipped with
+    // the musl targets) provides those sys/<arch>.rs does not define; a gnu
+    // target links no libc at all, so its arch file defines every one.
+    if target_env == "musl" {
+        println!("cargo:rustc-link-arg-bins=-lc");
+    } else {
+        empty_glibc_stand_ins();
+    }
+}
+
+/// The libc crate (constants and types only here) asks a gnu target's link for
+/// glibc's libraries by name (`-lc -lm -lrt -lpthread`), which this toolchain
+/// does not ship for the cross targets. No symbol of theirs is wanted, so empty
+/// archives of those names satisfy the request and nothing of glibc is linked;
+/// a missing symbol still fails the link as undefined.
+fn empty_glibc_stand_ins() {
+    let dir = Path::new(&env::var("OUT_DIR").unwrap()).join("no-glibc");
+    std::fs::create_dir_all(&dir).unwrap();
+    for lib in ["c", "m", "rt", "pthread", "dl", "util"] {
+        std::fs::write(dir.join(format!("lib{lib}.a")), b"!<arch>\n").unwrap();
+    }
+    println!("cargo:rustc-link-search=native={}", dir.display());
 }

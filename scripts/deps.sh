@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Installs what building and testing nanoinit needs, only when missing.
+# WITH_CROSS=0 skips what only the other platforms need (their Rust targets,
+# qemu-user-static).
 set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/platforms.sh
+. scripts/platforms.sh
 need_targets=(x86_64-unknown-linux-musl)
-[[ "${WITH_AARCH64:-1}" == 1 ]] && need_targets+=(aarch64-unknown-linux-musl)
+if [[ "${WITH_CROSS:-1}" == 1 ]]; then
+    for name in $(platform_names); do
+        platform "$name"
+        need_targets+=("$P_TARGET")
+    done
+fi
 have=$(rustup target list --installed 2>/dev/null || true)
+missing=()
 for t in "${need_targets[@]}"; do
-    grep -qx "$t" <<<"$have" || rustup target add "$t"
+    grep -qx "$t" <<<"$have" || missing+=("$t")
 done
+((${#missing[@]} == 0)) || rustup target add "${missing[@]}"
 # make check runs clippy and rustfmt; rustup's minimal profile leaves them out.
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
@@ -16,6 +28,7 @@ command -v unshare >/dev/null || pkgs+=(util-linux)
 command -v readelf >/dev/null || pkgs+=(binutils)
 command -v script >/dev/null || pkgs+=(bsdutils)
 command -v ps >/dev/null || pkgs+=(procps)
+[[ "${WITH_CROSS:-1}" == 1 ]] && { command -v qemu-s390x-static >/dev/null || pkgs+=(qemu-user-static); }
 for extra in ${EXTRA_PKGS:-}; do dpkg -s "$extra" >/dev/null 2>&1 || pkgs+=("$extra"); done
 if ((${#pkgs[@]})); then
     if [[ $(id -u) != 0 ]]; then

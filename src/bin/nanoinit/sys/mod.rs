@@ -17,11 +17,26 @@ use rustix::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use rustix::process::{Pid, Signal};
 use static_assertions::const_assert_eq;
 
+// One file per architecture: the entry point, the system-call instruction and
+// the memory routines core calls. Everything else is shared.
 #[cfg_attr(target_arch = "x86_64", path = "x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
+#[cfg_attr(target_arch = "arm", path = "arm.rs")]
+#[cfg_attr(target_arch = "x86", path = "x86.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "riscv64.rs")]
+#[cfg_attr(target_arch = "powerpc64", path = "powerpc64.rs")]
+#[cfg_attr(target_arch = "s390x", path = "s390x.rs")]
 mod arch;
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-compile_error!("nanoinit supports x86_64 and aarch64");
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "arm",
+    target_arch = "x86",
+    target_arch = "riscv64",
+    all(target_arch = "powerpc64", target_endian = "little"),
+    target_arch = "s390x",
+)))]
+compile_error!("nanoinit supports x86_64, aarch64, armv7, i686, riscv64, powerpc64le and s390x");
 
 use arch::syscall5;
 
@@ -87,14 +102,12 @@ pub fn block_all() -> Result<()> {
     set_mask(SigSet::ALL.0)
 }
 
-/// The kernel's `struct sigaction` (the same layout on x86_64 and aarch64).
-#[repr(C)]
-struct KernelSigaction {
-    handler: usize,
-    flags: u64,
-    restorer: usize,
-    mask: u64,
-}
+/// The kernel's `struct sigaction` for SIG_DFL: no flags, no restorer, an
+/// empty mask. Its layout differs by architecture (riscv64 has no restorer,
+/// 32-bit ones have 4-byte words), but all zero bytes mean the same everywhere,
+/// and 32 bytes cover the largest (the kernel reads only its own size).
+const SIGACTION_DFL: [u64; 4] = [0; 4];
+const_assert_eq!(libc::SIG_DFL, 0);
 
 /// `rt_sigaction(sig, SIG_DFL)` for every catchable signal: an inherited
 /// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
@@ -102,12 +115,12 @@ struct KernelSigaction {
 /// KILL/STOP, which are skipped.
 #[inline(always)]
 pub fn default_all_dispositions() {
-    let dfl = KernelSigaction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
+    let dfl = SIGACTION_DFL;
     for sig in 1..=nanoinit::signals::NSIG {
         if sig == nanoinit::signals::SIGKILL || sig == nanoinit::signals::SIGSTOP {
             continue;
         }
-        // SAFETY: `dfl` is a valid kernel sigaction for the duration of the call,
+        // SAFETY: `dfl` is a valid kernel sigaction (see SIGACTION_DFL) for the call,
         // the old-action pointer is null, and the set size is the kernel's.
         let _ = unsafe {
             syscall5(libc::SYS_rt_sigaction as usize, usize::from(sig), &dfl as *const _ as usize, 0, KERNEL_SIGSET, 0)
@@ -197,7 +210,9 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
             Ok(_) => break,
         }
     }
-    // Constant offsets into a fixed-size array: checked at compile time.
+    // The kernel writes the record in the machine's byte order (big-endian on
+    // s390x), so each field is read natively. Constant offsets into a
+    // fixed-size array: checked at compile time.
     let word = |at: usize| u32::from_ne_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
     Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) })
 }
@@ -210,13 +225,18 @@ pub enum Forked {
     Parent(Pid),
 }
 
+/// The first two `clone` arguments for fork semantics: flags SIGCHLD, no new
+/// stack. s390x alone takes the stack first (the rest are 0 either way).
+const CLONE_ARGS: (usize, usize) =
+    if cfg!(target_arch = "s390x") { (0, libc::SIGCHLD as usize) } else { (libc::SIGCHLD as usize, 0) };
+
 /// `clone(SIGCHLD)`—fork semantics: the child gets a copy of the address space.
 #[inline(always)]
 pub fn fork() -> Result<Forked> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
     // of our memory, as after fork(2); nanoinit has one thread, so that copy is
     // consistent.
-    let pid = check(unsafe { syscall5(libc::SYS_clone as usize, libc::SIGCHLD as usize, 0, 0, 0, 0) })?;
+    let pid = check(unsafe { syscall5(libc::SYS_clone as usize, CLONE_ARGS.0, CLONE_ARGS.1, 0, 0, 0) })?;
     match i32::try_from(pid).ok().and_then(Pid::from_raw) {
         None => Ok(Forked::Child),
         Some(p) => Ok(Forked::Parent(p)),
