@@ -70,9 +70,9 @@ impl Log {
 
 /// Writes all of `bytes` to `fd`, giving up on the first error (a closed stderr
 /// must never stop the init).
-pub fn write_all(fd: rustix::fd::BorrowedFd<'_>, mut bytes: &[u8]) {
+pub fn write_all(fd: sys::BorrowedFd<'_>, mut bytes: &[u8]) {
     while !bytes.is_empty() {
-        match rustix::io::write(fd, bytes) {
+        match sys::write(fd, bytes) {
             Ok(0) | Err(_) => return,
             Ok(n) => bytes = bytes.get(n..).unwrap_or(&[]),
         }

@@ -17,8 +17,7 @@ use nanoinit::config::{self, Config, Parsed, Personality, Session};
 use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::text;
-use rustix::fd::AsRawFd;
-use rustix::process::{self, Pid};
+use rustix::process::Pid;
 
 use crate::log::{Level, Log};
 use crate::spawn::SpawnError;
@@ -71,9 +70,9 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     // Inherited SIG_IGN must not reach the child, and an ignored SIGCHLD would
     // have the kernel reap our children before we learn their status.
     sys::default_all_dispositions();
-    let me = process::getpid();
+    let me = sys::getpid();
     if me != Pid::INIT {
-        become_subreaper(log, me);
+        become_subreaper(log);
     }
     if cfg.pdeathsig != 0 {
         if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
@@ -118,18 +117,19 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
-fn become_subreaper(log: Log, me: Pid) {
+fn become_subreaper(log: Log) {
     // Read back: a prctl that "succeeds" without effect must not go unnoticed.
-    let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
-    if !matches!(set, Ok(Some(_))) {
-        log.failed(Level::Warn, "become subreaper", Error(set.err().map_or(0, |e| e.raw_os_error())));
+    match sys::become_subreaper() {
+        Ok(true) => {}
+        Ok(false) => log.failed(Level::Warn, "become subreaper", Error(0)),
+        Err(e) => log.failed(Level::Warn, "become subreaper", e),
     }
 }
 
 /// setsid mode: give up fd 0's tty so the child can make it its controlling tty.
 /// Returns the signals the kernel sends us for it (when we led the session).
 fn release_tty(me: Pid) -> SigSet {
-    let leader = process::getsid(None).is_ok_and(|sid| sid == me);
+    let leader = sys::getsid().is_ok_and(|sid| sid == me);
     let mut set = SigSet::EMPTY;
     // ENOTTY when fd 0 is no tty (or not ours): then nothing was released.
     if sys::release_ctty().is_ok() && leader {
@@ -142,8 +142,8 @@ fn release_tty(me: Pid) -> SigSet {
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
 fn let_go_of_resources(log: Log, keep: i32) {
-    if let Err(e) = process::chdir(c"/") {
-        log.failed(Level::Warn, "chdir to /", e.into());
+    if let Err(e) = sys::chdir_root() {
+        log.failed(Level::Warn, "chdir to /", e);
     }
     const FIRST: u32 = 3;
     let keep = keep as u32;

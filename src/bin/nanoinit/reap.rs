@@ -1,10 +1,10 @@
 //! Collecting dead children: drain every zombie, note the main child's end.
 
 use nanoinit::status::Ended;
-use rustix::io::Errno;
-use rustix::process::{self, Pid, WaitId, WaitIdOptions, WaitOptions};
+use rustix::process::Pid;
 
 use crate::log::{Level, Log};
+use crate::sys::{self, Error};
 
 /// What a drain left behind.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,22 +34,20 @@ impl Reaper {
     /// Whether the main child has exited but is not yet reaped (its pid, and so
     /// its process group, are still reserved).
     pub fn main_is_zombie(&self) -> bool {
-        let Some(main) = self.main else { return false };
-        let opts = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
-        matches!(process::waitid(WaitId::Pid(main), opts), Ok(Some(_)))
+        self.main.is_some_and(sys::is_zombie)
     }
 
     /// Reaps every child that is dead now. SIGCHLDs coalesce, so this loops
     /// until the kernel says "none" rather than counting signals.
     pub fn drain(&mut self) -> Left {
         loop {
-            match process::wait(WaitOptions::NOHANG) {
-                Ok(Some((pid, status))) => self.reaped(pid, status.as_raw() as u32),
+            match sys::wait_any() {
+                Ok(Some((pid, status))) => self.reaped(pid, status),
                 Ok(None) => return Left::Running,
-                Err(Errno::CHILD) => return Left::Nothing,
-                Err(Errno::INTR) => continue,
+                Err(Error(libc::ECHILD)) => return Left::Nothing,
+                Err(Error(libc::EINTR)) => continue,
                 Err(e) => {
-                    self.log.failed(Level::Error, "wait", e.into());
+                    self.log.failed(Level::Error, "wait", e);
                     return Left::Running;
                 }
             }

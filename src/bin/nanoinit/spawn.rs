@@ -3,8 +3,7 @@
 
 use nanoinit::config::{Config, Session};
 use nanoinit::path::{self, PATH_BUF};
-use rustix::pipe::{pipe_with, PipeFlags};
-use rustix::process::{self, Pid};
+use rustix::process::Pid;
 
 use crate::sys::{self, CStrArray, Error, Forked};
 
@@ -23,12 +22,12 @@ pub enum SpawnError {
 /// so the child inherits default dispositions and nothing arrives before it
 /// chooses its own mask.
 pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
-    let (read_end, write_end) = pipe_with(PipeFlags::CLOEXEC).map_err(|e| SpawnError::Sys("pipe", e.into()))?;
+    let (read_end, write_end) = sys::pipe().map_err(|e| SpawnError::Sys("pipe", e))?;
     let child_argv = argv.tail(program);
     match sys::fork().map_err(|e| SpawnError::Sys("clone", e))? {
         Forked::Child => {
             let err = child(cfg.session, child_argv, envp);
-            let _ = rustix::io::write(sys::borrow(&write_end), &err.0.to_ne_bytes());
+            let _ = sys::write(sys::borrow(&write_end), &err.0.to_ne_bytes());
             sys::exit(nanoinit::status::exec_failure_code(err.0))
         }
         Forked::Parent(pid) => {
@@ -37,14 +36,14 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
                 // Also done by the child; doing it here too means the group exists
                 // before this function returns, whichever of us runs first.
                 // EACCES (child already exec'd) and ESRCH (it died) are fine.
-                let _ = process::setpgid(Some(pid), Some(pid));
+                let _ = sys::setpgid(Some(pid), Some(pid));
             }
             let mut errno = [0u8; 4];
             // Returns 0 bytes once execve closes the pipe, or 4 with its errno.
-            match rustix::io::read(sys::borrow(&read_end), &mut errno) {
+            match sys::read(sys::borrow(&read_end), &mut errno) {
                 Ok(4) => {
                     // Collect the failed child so it never lingers as a zombie.
-                    let _ = process::waitpid(Some(pid), process::WaitOptions::empty());
+                    let _ = sys::wait_for(pid);
                     Err(SpawnError::Exec(Error(i32::from_ne_bytes(errno))))
                 }
                 _ => Ok(pid),
@@ -59,16 +58,16 @@ fn child(session: Session, argv: CStrArray, envp: CStrArray) -> Error {
     let stdin = sys::stdin();
     match session {
         Session::Session => {
-            let _ = process::setsid();
+            let _ = sys::setsid();
             // Makes fd 0 our controlling tty when it is one (ENOTTY otherwise).
-            let _ = process::ioctl_tiocsctty(stdin);
+            let _ = sys::take_ctty(stdin);
         }
         Session::Group => {
-            let _ = process::setpgid(None, None);
+            let _ = sys::setpgid(None, None);
             // Foreground on the tty, before unblocking: SIGTTOU is still blocked,
             // so tcsetpgrp from a background group cannot stop us. ENOTTY, ENXIO
             // and EBADF just mean there is no tty to take.
-            let _ = rustix::termios::tcsetpgrp(stdin, process::getpid());
+            let _ = sys::tcsetpgrp(stdin, sys::getpid());
         }
         Session::Inherit => {}
     }

@@ -5,7 +5,6 @@
 use nanoinit::config::{Config, Session, Target};
 use nanoinit::signals::{SigSet, SIGALRM, SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU};
 use nanoinit::status::EXIT_INTERNAL;
-use rustix::fd::OwnedFd;
 use rustix::process::Pid;
 
 use crate::log::{Level, Log};
@@ -68,7 +67,7 @@ impl<'a> Supervisor<'a> {
 
     /// Runs until the policy says exit; returns the exit code.
     #[inline(never)]
-    pub fn run(&mut self, sfd: &OwnedFd) -> u8 {
+    pub fn run(&mut self, sfd: &sys::OwnedFd) -> u8 {
         loop {
             let info = match sys::read_signal(sys::borrow(sfd)) {
                 Ok(info) => info,

@@ -34,7 +34,7 @@ fn walk(pid: u32, sig: u8, depth: u32) -> Result<(), Error> {
     path.str("/proc/").num(pid).str("/task/").num(pid).str("/children\0");
     let fd = sys::open_readonly(path.as_bytes(), 0)?;
     let mut buf = [0u8; READ_BUF];
-    let n = rustix::io::read(sys::borrow(&fd), &mut buf)?;
+    let n = sys::read(sys::borrow(&fd), &mut buf)?;
     for child in nanoinit::bytes::split(buf.get(..n).unwrap_or(&[]), b' ').filter_map(parse_u32) {
         if depth < MAX_DEPTH {
             // A child that died meanwhile has no file; its siblings still count.

@@ -1,10 +1,10 @@
 //! The syscall layer: the only `unsafe` in nanoinit besides the entry point.
 //!
-//! rustix does every syscall it exposes publicly. The ones it keeps private
-//! (rt_sigprocmask, rt_sigaction, signalfd4, clone, execve, exit_group,
-//! setitimer, close_range, TIOCNOTTY) are raw syscalls here, each behind a safe
-//! function with a typed result; so are `openat` and fd borrowing, whose rustix
-//! forms keep an assert (a panic path) in the binary.
+//! Every syscall nanoinit makes is a raw one here, each behind a safe function
+//! with a typed result, through the one `syscall5` of `arch`. rustix supplies
+//! types only (`Pid`): on i686 its syscalls go through the vDSO, whose parser
+//! costs ~2 KB and keeps panic paths the release link refuses, and its
+//! runtime calls (clone, execve, the signal mask) are private anyway.
 //!
 //! # Safety
 //! Everything here relies on nanoinit being single-threaded (no libc, no threads),
@@ -12,9 +12,9 @@
 #![allow(unsafe_code)]
 
 use core::ffi::CStr;
+use core::marker::PhantomData;
 use nanoinit::signals::SigSet;
-use rustix::fd::{BorrowedFd, FromRawFd, OwnedFd};
-use rustix::process::{Pid, Signal};
+use rustix::process::Pid;
 use static_assertions::const_assert_eq;
 
 // One file per architecture: the entry point, the system-call instruction and
@@ -55,17 +55,8 @@ const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_pid), 12);
 pub const SI_KERNEL: i32 = 0x80;
 
 /// An errno value a syscall failed with.
-///
-/// Our own type rather than rustix's `Errno`: building that one from a raw
-/// number goes through an assert, a panic path the release link refuses.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Error(pub i32);
-
-impl From<rustix::io::Errno> for Error {
-    fn from(e: rustix::io::Errno) -> Error {
-        Error(e.raw_os_error())
-    }
-}
 
 /// A syscall's result.
 pub type Result<T> = core::result::Result<T, Error>;
@@ -146,26 +137,40 @@ pub fn signalfd_all() -> Result<OwnedFd> {
     owned(fd)
 }
 
-/// Wraps a fresh fd from the kernel. The `< 0` test on the i32 is what lets
-/// LLVM drop `from_raw_fd`'s assert.
+/// A file descriptor nanoinit opened; closed when dropped.
+pub struct OwnedFd(i32);
+
+impl OwnedFd {
+    /// The fd number.
+    pub fn as_raw_fd(&self) -> i32 {
+        self.0
+    }
+}
+
+impl Drop for OwnedFd {
+    fn drop(&mut self) {
+        // SAFETY: we own this fd and nothing uses it after the drop. An error
+        // leaves nothing to do.
+        let _ = unsafe { syscall5(libc::SYS_close as usize, self.0 as usize, 0, 0, 0, 0) };
+    }
+}
+
+/// A file descriptor borrowed for some calls: open for the lifetime `'a`.
+#[derive(Clone, Copy)]
+pub struct BorrowedFd<'a>(i32, PhantomData<&'a OwnedFd>);
+
+/// Wraps a fresh fd from the kernel.
 fn owned(fd: usize) -> Result<OwnedFd> {
     let fd = fd as i32;
     if fd < 0 {
         return Err(Error(libc::EBADF));
     }
-    // SAFETY: the kernel just returned this fd to us; nobody else owns it.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    Ok(OwnedFd(fd))
 }
 
-/// Borrows an owned fd without rustix's `as_fd`, whose `!= -1` assert (a panic
-/// path) LLVM keeps when it does not inline it.
+/// Borrows an owned fd; it stays open while the borrow lives.
 pub fn borrow(fd: &OwnedFd) -> BorrowedFd<'_> {
-    use rustix::fd::AsRawFd;
-    const_assert_eq!(core::mem::size_of::<BorrowedFd<'static>>(), core::mem::size_of::<i32>());
-    // SAFETY: BorrowedFd is `repr(transparent)` over the raw fd, and an OwnedFd
-    // never holds -1 (the one value BorrowedFd excludes); the borrow is tied to
-    // `fd`'s lifetime, so the fd stays open while it is used.
-    unsafe { core::mem::transmute::<i32, BorrowedFd<'_>>(fd.as_raw_fd()) }
+    BorrowedFd(fd.0, PhantomData)
 }
 
 /// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | extra)`. Not rustix's `open`,
@@ -203,9 +208,9 @@ pub struct SigInfo {
 pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
     let mut rec = [0u8; SIGINFO_SIZE];
     loop {
-        match rustix::io::read(fd, &mut rec) {
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return Err(e.into()),
+        match read(fd, &mut rec) {
+            Err(Error(libc::EINTR)) => continue,
+            Err(e) => return Err(e),
             Ok(n) if n != SIGINFO_SIZE => return Err(Error(libc::EIO)),
             Ok(_) => break,
         }
@@ -373,57 +378,188 @@ pub fn release_ctty() -> Result<()> {
     check(unsafe { syscall5(libc::SYS_ioctl as usize, 0, libc::TIOCNOTTY as usize, 0, 0, 0) }).map(|_| ())
 }
 
-/// A signal number as rustix's type.
-fn signal(sig: u8) -> Signal {
-    // SAFETY: the number goes straight to kill(2), which accepts any 1..=64 and
-    // reports EINVAL for anything else; no handler is installed from it.
-    unsafe { Signal::from_raw_unchecked(i32::from(sig)) }
+/// A pid as the kernel's `pid_t` argument (sign-extended: negative ones mean groups).
+fn pid_arg(pid: i32) -> usize {
+    pid as isize as usize
 }
 
 /// `kill(pid, sig)`.
 #[inline(always)]
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
-    Ok(rustix::process::kill_process(pid, signal(sig))?)
+    kill_raw(pid.as_raw_pid(), sig)
 }
 
 /// `kill(-pgid, sig)`.
 pub fn kill_group(pgid: Pid, sig: u8) -> Result<()> {
-    Ok(rustix::process::kill_process_group(pgid, signal(sig))?)
+    kill_raw(-pgid.as_raw_pid(), sig)
 }
 
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
 /// PID 1: every process in the namespace).
 pub fn kill_all(sig: u8) -> Result<()> {
-    Ok(rustix::process::kill_process_group(Pid::INIT, signal(sig))?)
+    kill_raw(-1, sig)
+}
+
+fn kill_raw(pid: i32, sig: u8) -> Result<()> {
+    // SAFETY: kill takes two integers; any signal number is checked by the kernel.
+    check(unsafe { syscall5(libc::SYS_kill as usize, pid_arg(pid), usize::from(sig), 0, 0, 0) }).map(|_| ())
+}
+
+/// `prctl(option, arg)`.
+fn prctl(option: i32, arg: usize) -> Result<usize> {
+    // SAFETY: every option used here takes an integer, or (PR_GET_CHILD_SUBREAPER)
+    // a pointer to an int that the caller provides.
+    check(unsafe { syscall5(libc::SYS_prctl as usize, option as usize, arg, 0, 0, 0) })
 }
 
 /// `prctl(PR_SET_PDEATHSIG, sig)`.
 pub fn set_pdeathsig(sig: u8) -> Result<()> {
-    Ok(rustix::process::set_parent_process_death_signal(Some(signal(sig)))?)
+    prctl(libc::PR_SET_PDEATHSIG, usize::from(sig)).map(|_| ())
 }
 
-// The standard fds are built in const context: `borrow_raw` asserts at run
-// time, and a run-time assert is a panic path.
-// SAFETY (all three): they are only borrowed for single calls; a closed one
-// makes the call fail with EBADF, which every caller tolerates.
-#[allow(clippy::undocumented_unsafe_blocks)]
-const STDIN: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(0) };
-#[allow(clippy::undocumented_unsafe_blocks)]
-const STDOUT: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(1) };
-#[allow(clippy::undocumented_unsafe_blocks)]
-const STDERR: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(2) };
+/// `prctl(PR_SET_CHILD_SUBREAPER, 1)`, read back with PR_GET_CHILD_SUBREAPER:
+/// `Ok(false)` when the kernel accepted it without effect.
+pub fn become_subreaper() -> Result<bool> {
+    prctl(libc::PR_SET_CHILD_SUBREAPER, 1)?;
+    let mut set: i32 = 0;
+    prctl(libc::PR_GET_CHILD_SUBREAPER, &mut set as *mut i32 as usize)?;
+    Ok(set != 0)
+}
+
+/// A pid the kernel returned (always positive).
+fn pid_from(ret: usize) -> Result<Pid> {
+    i32::try_from(ret).ok().and_then(Pid::from_raw).ok_or(Error(libc::ESRCH))
+}
+
+/// `getpid()`.
+pub fn getpid() -> Pid {
+    // SAFETY: getpid takes nothing and cannot fail.
+    let ret = unsafe { syscall5(libc::SYS_getpid as usize, 0, 0, 0, 0, 0) };
+    // A pid is never 0 or negative; PID 1 is a harmless stand-in that cannot occur.
+    pid_from(ret as usize).unwrap_or(Pid::INIT)
+}
+
+/// `getsid(0)`—our session id.
+pub fn getsid() -> Result<Pid> {
+    // SAFETY: getsid takes an integer.
+    pid_from(check(unsafe { syscall5(libc::SYS_getsid as usize, 0, 0, 0, 0, 0) })?)
+}
+
+/// `setsid()`.
+pub fn setsid() -> Result<()> {
+    // SAFETY: setsid takes nothing.
+    check(unsafe { syscall5(libc::SYS_setsid as usize, 0, 0, 0, 0, 0) }).map(|_| ())
+}
+
+/// `setpgid(pid, pgid)`; `None` means 0 (ourselves / the pid itself).
+pub fn setpgid(pid: Option<Pid>, pgid: Option<Pid>) -> Result<()> {
+    let raw = |p: Option<Pid>| p.map_or(0, |p| pid_arg(p.as_raw_pid()));
+    // SAFETY: setpgid takes two integers.
+    check(unsafe { syscall5(libc::SYS_setpgid as usize, raw(pid), raw(pgid), 0, 0, 0) }).map(|_| ())
+}
+
+/// `chdir("/")`.
+pub fn chdir_root() -> Result<()> {
+    // SAFETY: the path is a NUL-terminated static string.
+    check(unsafe { syscall5(libc::SYS_chdir as usize, c"/".as_ptr() as usize, 0, 0, 0, 0) }).map(|_| ())
+}
+
+/// `ioctl(fd, TIOCSCTTY, 0)`—makes the tty on `fd` our controlling tty.
+pub fn take_ctty(fd: BorrowedFd<'_>) -> Result<()> {
+    // SAFETY: TIOCSCTTY takes an integer (0: do not steal it from another session).
+    check(unsafe { syscall5(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSCTTY as usize, 0, 0, 0) })
+        .map(|_| ())
+}
+
+/// `tcsetpgrp(fd, pgid)`—`ioctl(fd, TIOCSPGRP, &pgid)`.
+pub fn tcsetpgrp(fd: BorrowedFd<'_>, pgid: Pid) -> Result<()> {
+    let pgid: i32 = pgid.as_raw_pid();
+    // SAFETY: TIOCSPGRP reads one pid_t from the pointer, which lives across the call.
+    check(unsafe {
+        syscall5(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSPGRP as usize, &pgid as *const i32 as usize, 0, 0)
+    })
+    .map(|_| ())
+}
+
+/// `pipe2(O_CLOEXEC)`—(read end, write end).
+pub fn pipe() -> Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [-1i32; 2];
+    // SAFETY: pipe2 writes two ints into `fds`, which lives across the call.
+    check(unsafe {
+        syscall5(libc::SYS_pipe2 as usize, fds.as_mut_ptr() as usize, libc::O_CLOEXEC as usize, 0, 0, 0)
+    })?;
+    Ok((owned(fds[0] as usize)?, owned(fds[1] as usize)?))
+}
+
+/// `read(fd, buf)`—the bytes read.
+pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    check(unsafe {
+        syscall5(libc::SYS_read as usize, fd.0 as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0)
+    })
+}
+
+/// `write(fd, bytes)`—the bytes written.
+pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
+    // SAFETY: the kernel reads at most `bytes.len()` bytes from `bytes`.
+    check(unsafe {
+        syscall5(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len(), 0, 0)
+    })
+}
+
+/// `wait4(-1, &status, WNOHANG)`—a dead child and its raw wait status, or
+/// `None` while every child is still running (ECHILD: no child at all).
+pub fn wait_any() -> Result<Option<(Pid, u32)>> {
+    let mut status: i32 = 0;
+    // SAFETY: wait4 writes one int into `status`; the rusage pointer is null.
+    let pid = check(unsafe {
+        syscall5(libc::SYS_wait4 as usize, pid_arg(-1), &mut status as *mut i32 as usize, libc::WNOHANG as usize, 0, 0)
+    })?;
+    Ok(i32::try_from(pid).ok().and_then(Pid::from_raw).map(|p| (p, status as u32)))
+}
+
+/// `wait4(pid, NULL, 0)`—waits for that child to end and reaps it.
+pub fn wait_for(pid: Pid) -> Result<()> {
+    // SAFETY: the status and rusage pointers are null.
+    check(unsafe { syscall5(libc::SYS_wait4 as usize, pid_arg(pid.as_raw_pid()), 0, 0, 0, 0) }).map(|_| ())
+}
+
+/// Whether `pid` has ended but is not reaped yet (`waitid` with WNOWAIT).
+pub fn is_zombie(pid: Pid) -> bool {
+    // A `siginfo_t`: 128 bytes; only si_signo (the first int, read natively) is used.
+    const_assert_eq!(core::mem::size_of::<libc::siginfo_t>(), 128);
+    let mut info = [0i32; 32];
+    let opts = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+    // SAFETY: waitid writes one siginfo_t (128 bytes) into `info`; the rusage
+    // pointer is null.
+    let ret = unsafe {
+        syscall5(
+            libc::SYS_waitid as usize,
+            libc::P_PID as usize,
+            pid_arg(pid.as_raw_pid()),
+            info.as_mut_ptr() as usize,
+            opts as usize,
+            0,
+        )
+    };
+    // With WNOHANG and no such state the kernel succeeds with si_signo 0.
+    check(ret).is_ok() && info[0] != 0
+}
+
+// The standard fds: borrowed for single calls; a closed one makes the call fail
+// with EBADF, which every caller tolerates.
 
 /// fd 0.
 pub fn stdin() -> BorrowedFd<'static> {
-    STDIN
+    BorrowedFd(0, PhantomData)
 }
 
 /// fd 1.
 pub fn stdout() -> BorrowedFd<'static> {
-    STDOUT
+    BorrowedFd(1, PhantomData)
 }
 
 /// fd 2.
 pub fn stderr() -> BorrowedFd<'static> {
-    STDERR
+    BorrowedFd(2, PhantomData)
 }
