@@ -467,8 +467,7 @@ pub fn chdir_root() -> Result<()> {
 /// `ioctl(fd, TIOCSCTTY, 0)`—makes the tty on `fd` our controlling tty.
 pub fn take_ctty(fd: BorrowedFd<'_>) -> Result<()> {
     // SAFETY: TIOCSCTTY takes an integer (0: do not steal it from another session).
-    check(unsafe { syscall5(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSCTTY as usize, 0, 0, 0) })
-        .map(|_| ())
+    check(unsafe { syscall5(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSCTTY as usize, 0, 0, 0) }).map(|_| ())
 }
 
 /// `tcsetpgrp(fd, pgid)`—`ioctl(fd, TIOCSPGRP, &pgid)`.
@@ -485,26 +484,20 @@ pub fn tcsetpgrp(fd: BorrowedFd<'_>, pgid: Pid) -> Result<()> {
 pub fn pipe() -> Result<(OwnedFd, OwnedFd)> {
     let mut fds = [-1i32; 2];
     // SAFETY: pipe2 writes two ints into `fds`, which lives across the call.
-    check(unsafe {
-        syscall5(libc::SYS_pipe2 as usize, fds.as_mut_ptr() as usize, libc::O_CLOEXEC as usize, 0, 0, 0)
-    })?;
+    check(unsafe { syscall5(libc::SYS_pipe2 as usize, fds.as_mut_ptr() as usize, libc::O_CLOEXEC as usize, 0, 0, 0) })?;
     Ok((owned(fds[0] as usize)?, owned(fds[1] as usize)?))
 }
 
 /// `read(fd, buf)`—the bytes read.
 pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
-    check(unsafe {
-        syscall5(libc::SYS_read as usize, fd.0 as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0)
-    })
+    check(unsafe { syscall5(libc::SYS_read as usize, fd.0 as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0) })
 }
 
 /// `write(fd, bytes)`—the bytes written.
 pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     // SAFETY: the kernel reads at most `bytes.len()` bytes from `bytes`.
-    check(unsafe {
-        syscall5(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len(), 0, 0)
-    })
+    check(unsafe { syscall5(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len(), 0, 0) })
 }
 
 /// `wait4(-1, &status, WNOHANG)`—a dead child and its raw wait status, or
