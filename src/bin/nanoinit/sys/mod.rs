@@ -38,7 +38,7 @@ mod arch;
 )))]
 compile_error!("nanoinit supports x86_64, aarch64, armv7, i686, riscv64, powerpc64le and s390x");
 
-use arch::syscall5;
+use arch::{syscall3, syscall5};
 
 /// Bytes in the kernel's signal set (64 signals), as rt_sigprocmask and signalfd4 want it.
 const KERNEL_SIGSET: usize = 8;
@@ -151,7 +151,7 @@ impl Drop for OwnedFd {
     fn drop(&mut self) {
         // SAFETY: we own this fd and nothing uses it after the drop. An error
         // leaves nothing to do.
-        let _ = unsafe { syscall5(libc::SYS_close as usize, self.0 as usize, 0, 0, 0, 0) };
+        let _ = unsafe { syscall3(libc::SYS_close as usize, self.0 as usize, 0, 0) };
     }
 }
 
@@ -241,7 +241,7 @@ pub fn fork() -> Result<Forked> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
     // of our memory, as after fork(2); nanoinit has one thread, so that copy is
     // consistent.
-    let pid = check(unsafe { syscall5(libc::SYS_clone as usize, CLONE_ARGS.0, CLONE_ARGS.1, 0, 0, 0) })?;
+    let pid = check(unsafe { syscall3(libc::SYS_clone as usize, CLONE_ARGS.0, CLONE_ARGS.1, 0) })?;
     match i32::try_from(pid).ok().and_then(Pid::from_raw) {
         None => Ok(Forked::Child),
         Some(p) => Ok(Forked::Parent(p)),
@@ -332,7 +332,7 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
     // SAFETY: `path_with_nul` is NUL-terminated (checked above); argv and envp are
     // NULL-terminated arrays of NUL-terminated strings from our initial stack.
     let ret = unsafe {
-        syscall5(libc::SYS_execve as usize, path_with_nul.as_ptr() as usize, argv.0 as usize, envp.0 as usize, 0, 0)
+        syscall3(libc::SYS_execve as usize, path_with_nul.as_ptr() as usize, argv.0 as usize, envp.0 as usize)
     };
     check(ret).err().unwrap_or(Error(libc::EINVAL))
 }
@@ -342,7 +342,7 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 pub fn exit(code: u8) -> ! {
     // SAFETY: exit_group takes an int and never returns.
     unsafe {
-        syscall5(libc::SYS_exit_group as usize, usize::from(code), 0, 0, 0, 0);
+        syscall3(libc::SYS_exit_group as usize, usize::from(code), 0, 0);
     }
     // Not reached: exit_group does not return. The loop only tells the type
     // checker so, without a panic path.
@@ -355,10 +355,8 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
     let value = [0usize, 0, (ms / 1000) as usize, ((ms % 1000) * 1000) as usize];
     // SAFETY: `value` is a valid `struct itimerval` (interval 0, value s/us); the
     // old-value pointer is null.
-    check(unsafe {
-        syscall5(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0, 0, 0)
-    })
-    .map(|_| ())
+    check(unsafe { syscall3(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0) })
+        .map(|_| ())
 }
 
 /// `close_range(first, last, 0)`—closes every fd in `first..=last`.
@@ -369,13 +367,13 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
 pub fn close_range(first: u32, last: u32) -> Result<()> {
     // SAFETY: close_range only closes fds; the caller guarantees no live owned
     // fd object refers to one in the range.
-    check(unsafe { syscall5(libc::SYS_close_range as usize, first as usize, last as usize, 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_close_range as usize, first as usize, last as usize, 0) }).map(|_| ())
 }
 
 /// `ioctl(0, TIOCNOTTY)`—lets go of the controlling tty.
 pub fn release_ctty() -> Result<()> {
     // SAFETY: TIOCNOTTY takes no argument.
-    check(unsafe { syscall5(libc::SYS_ioctl as usize, 0, libc::TIOCNOTTY as usize, 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_ioctl as usize, 0, libc::TIOCNOTTY as usize, 0) }).map(|_| ())
 }
 
 /// A pid as the kernel's `pid_t` argument (sign-extended: negative ones mean groups).
@@ -402,14 +400,14 @@ pub fn kill_all(sig: u8) -> Result<()> {
 
 fn kill_raw(pid: i32, sig: u8) -> Result<()> {
     // SAFETY: kill takes two integers; any signal number is checked by the kernel.
-    check(unsafe { syscall5(libc::SYS_kill as usize, pid_arg(pid), usize::from(sig), 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_kill as usize, pid_arg(pid), usize::from(sig), 0) }).map(|_| ())
 }
 
 /// `prctl(option, arg)`.
 fn prctl(option: i32, arg: usize) -> Result<usize> {
     // SAFETY: every option used here takes an integer, or (PR_GET_CHILD_SUBREAPER)
     // a pointer to an int that the caller provides.
-    check(unsafe { syscall5(libc::SYS_prctl as usize, option as usize, arg, 0, 0, 0) })
+    check(unsafe { syscall3(libc::SYS_prctl as usize, option as usize, arg, 0) })
 }
 
 /// `prctl(PR_SET_PDEATHSIG, sig)`.
@@ -434,7 +432,7 @@ fn pid_from(ret: usize) -> Result<Pid> {
 /// `getpid()`.
 pub fn getpid() -> Pid {
     // SAFETY: getpid takes nothing and cannot fail.
-    let ret = unsafe { syscall5(libc::SYS_getpid as usize, 0, 0, 0, 0, 0) };
+    let ret = unsafe { syscall3(libc::SYS_getpid as usize, 0, 0, 0) };
     // A pid is never 0 or negative; PID 1 is a harmless stand-in that cannot occur.
     pid_from(ret as usize).unwrap_or(Pid::INIT)
 }
@@ -442,32 +440,32 @@ pub fn getpid() -> Pid {
 /// `getsid(0)`—our session id.
 pub fn getsid() -> Result<Pid> {
     // SAFETY: getsid takes an integer.
-    pid_from(check(unsafe { syscall5(libc::SYS_getsid as usize, 0, 0, 0, 0, 0) })?)
+    pid_from(check(unsafe { syscall3(libc::SYS_getsid as usize, 0, 0, 0) })?)
 }
 
 /// `setsid()`.
 pub fn setsid() -> Result<()> {
     // SAFETY: setsid takes nothing.
-    check(unsafe { syscall5(libc::SYS_setsid as usize, 0, 0, 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_setsid as usize, 0, 0, 0) }).map(|_| ())
 }
 
 /// `setpgid(pid, pgid)`; `None` means 0 (ourselves / the pid itself).
 pub fn setpgid(pid: Option<Pid>, pgid: Option<Pid>) -> Result<()> {
     let raw = |p: Option<Pid>| p.map_or(0, |p| pid_arg(p.as_raw_pid()));
     // SAFETY: setpgid takes two integers.
-    check(unsafe { syscall5(libc::SYS_setpgid as usize, raw(pid), raw(pgid), 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_setpgid as usize, raw(pid), raw(pgid), 0) }).map(|_| ())
 }
 
 /// `chdir("/")`.
 pub fn chdir_root() -> Result<()> {
     // SAFETY: the path is a NUL-terminated static string.
-    check(unsafe { syscall5(libc::SYS_chdir as usize, c"/".as_ptr() as usize, 0, 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_chdir as usize, c"/".as_ptr() as usize, 0, 0) }).map(|_| ())
 }
 
 /// `ioctl(fd, TIOCSCTTY, 0)`—makes the tty on `fd` our controlling tty.
 pub fn take_ctty(fd: BorrowedFd<'_>) -> Result<()> {
     // SAFETY: TIOCSCTTY takes an integer (0: do not steal it from another session).
-    check(unsafe { syscall5(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSCTTY as usize, 0, 0, 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSCTTY as usize, 0) }).map(|_| ())
 }
 
 /// `tcsetpgrp(fd, pgid)`—`ioctl(fd, TIOCSPGRP, &pgid)`.
@@ -475,7 +473,7 @@ pub fn tcsetpgrp(fd: BorrowedFd<'_>, pgid: Pid) -> Result<()> {
     let pgid: i32 = pgid.as_raw_pid();
     // SAFETY: TIOCSPGRP reads one pid_t from the pointer, which lives across the call.
     check(unsafe {
-        syscall5(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSPGRP as usize, &pgid as *const i32 as usize, 0, 0)
+        syscall3(libc::SYS_ioctl as usize, fd.0 as usize, libc::TIOCSPGRP as usize, &pgid as *const i32 as usize)
     })
     .map(|_| ())
 }
@@ -484,20 +482,20 @@ pub fn tcsetpgrp(fd: BorrowedFd<'_>, pgid: Pid) -> Result<()> {
 pub fn pipe() -> Result<(OwnedFd, OwnedFd)> {
     let mut fds = [-1i32; 2];
     // SAFETY: pipe2 writes two ints into `fds`, which lives across the call.
-    check(unsafe { syscall5(libc::SYS_pipe2 as usize, fds.as_mut_ptr() as usize, libc::O_CLOEXEC as usize, 0, 0, 0) })?;
+    check(unsafe { syscall3(libc::SYS_pipe2 as usize, fds.as_mut_ptr() as usize, libc::O_CLOEXEC as usize, 0) })?;
     Ok((owned(fds[0] as usize)?, owned(fds[1] as usize)?))
 }
 
 /// `read(fd, buf)`—the bytes read.
 pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
-    check(unsafe { syscall5(libc::SYS_read as usize, fd.0 as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0) })
+    check(unsafe { syscall3(libc::SYS_read as usize, fd.0 as usize, buf.as_mut_ptr() as usize, buf.len()) })
 }
 
 /// `write(fd, bytes)`—the bytes written.
 pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     // SAFETY: the kernel reads at most `bytes.len()` bytes from `bytes`.
-    check(unsafe { syscall5(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len(), 0, 0) })
+    check(unsafe { syscall3(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len()) })
 }
 
 /// `wait4(-1, &status, WNOHANG)`—a dead child and its raw wait status, or

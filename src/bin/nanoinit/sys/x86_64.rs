@@ -1,7 +1,5 @@
 //! x86_64: the system-call instruction, the process entry point, and small
-//! versions of the libc routines core calls (strlen). rustix keeps the
-//! syscalls we need here (clone, execve, rt_sigprocmask, …) in its hidden,
-//! name-rotating runtime module.
+//! versions of the libc routines core calls (strlen).
 
 /// Raw `syscall` with up to five arguments; returns the kernel's raw result.
 ///
@@ -21,6 +19,32 @@ pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4
             in("rdx") a2,
             in("r10") a3,
             in("r8") a4,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Raw system call with up to three arguments; returns the kernel's raw result.
+/// Most calls need no more, and the kernel ignores the argument registers a
+/// call does not use, so they are not set.
+///
+/// # Safety
+/// The arguments must be valid for system call `nr` as the kernel documents it.
+#[inline(always)]
+pub unsafe fn syscall3(nr: usize, a0: usize, a1: usize, a2: usize) -> isize {
+    let ret: isize;
+    // SAFETY: the caller guarantees the arguments suit `nr`; the kernel clobbers
+    // rcx and r11 and nothing else, and uses no user stack.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            inlateout("rax") nr as isize => ret,
+            in("rdi") a0,
+            in("rsi") a1,
+            in("rdx") a2,
             lateout("rcx") _,
             lateout("r11") _,
             options(nostack),
