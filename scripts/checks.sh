@@ -1,5 +1,5 @@
 # Timed checks with a PASS/FAIL tally, shared by the shell test scripts
-# (container-test.sh, test-aarch64.sh). Source it; it needs bash 5 (EPOCHREALTIME).
+# (container-test.sh, test-cross.sh). Source it; it needs bash 5 (EPOCHREALTIME).
 # Each check prints one line; TABLE collects markdown rows for a timings table;
 # the caller ends with `echo "$PASSED passed, $FAILED failed"`.
 
