@@ -7,7 +7,7 @@ BUDGET := 12288
 CARGO ?= cargo
 
 .PHONY: all deps build size check test unit integration demo bench image container-test \
-        build-aarch64 test-aarch64 release fuzz clean
+        build-aarch64 test-aarch64 release fuzz clean oci-archive oci-test
 
 all: build
 
@@ -34,15 +34,16 @@ check: build
 	@scripts/check-static.sh $(BIN)
 
 ## test: unit and integration tests (as root: PID-namespace tests), the size
-## budget, the static-binary checks, and real containers where podman is installed.
+## budget, the static-binary checks, and, where podman is installed, the multi-arch
+## OCI archive and real containers.
 test: build
 	$(CARGO) test --release --locked
 	@scripts/size.sh dist/nanoinit $(BUDGET)
 	@scripts/check-static.sh dist/nanoinit
 	@scripts/check-static.sh $(BIN)
 	@if command -v podman >/dev/null && command -v buildah >/dev/null; then \
-	    $(MAKE) --no-print-directory container-test; \
-	else echo "test: podman/buildah not installed; skipping container-test (make container-test installs them)"; fi
+	    $(MAKE) --no-print-directory oci-test container-test; \
+	else echo "test: podman/buildah not installed; skipping oci-test and container-test (make container-test installs them)"; fi
 
 ## demo: build, then show nanoinit as PID 1 with orphans and a SIGTERM.
 demo: build
