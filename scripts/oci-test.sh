@@ -39,8 +39,8 @@ LISTING=$WORK/listing.jsonl
 
 # manifest_of LISTING PLATFORM: the JSON line of that platform's manifest.
 manifest_of() { grep -F "\"platform\": \"$2\"" "$1"; }
-# field JSON EXPR: a value of one listing line, as JSON (python expression on m).
-field() { python3 -c 'import json,sys; m=json.loads(sys.argv[1]); print(json.dumps(eval(sys.argv[2])))' "$1" "$2"; }
+# field JSON KEY: one value of a listing line, as JSON.
+field() { python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])[sys.argv[2]]))' "$1" "$2"; }
 
 read_archive() {
     python3 "$HERE/oci.py" list "$ARCHIVE" >"$LISTING" || return 1
@@ -56,14 +56,14 @@ listed_once() { # NAME: the index has one manifest for it; its config agrees; th
     n=$(manifest_of "$LISTING" "$p" | wc -l)
     ((n == 1)) || { echo "$n manifests for $p"; return 1; }
     m=$(manifest_of "$LISTING" "$p")
-    cp=$(field "$m" 'm["config_platform"]')
-    ep=$(field "$m" 'm["entrypoint"]')
+    cp=$(field "$m" config_platform)
+    ep=$(field "$m" entrypoint)
     echo "$p, config $cp, entrypoint $ep"
     [[ $cp == "\"$p\"" ]] && python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1]) != json.loads(sys.argv[2]))' "$ep" "$ENTRYPOINT"
 }
 
 nothing_else() { # the index lists no platform beyond platforms.sh
-    local want
+    local want got n
     want=$(for n in "${NAMES[@]}"; do ctr_platform "$n"; done | sort)
     got=$(python3 -c 'import json,sys; [print(json.loads(l)["platform"]) for l in sys.stdin]' <"$LISTING" | sort)
     echo "$(echo $got)"
@@ -75,7 +75,7 @@ same_binary() {
     local m want files
     m=$(manifest_of "$1" "$(ctr_platform "$2")") || { echo "no manifest"; return 1; }
     want=$(sha256sum <"$REPO/dist/nanoinit-$2" | cut -d' ' -f1)
-    files=$(field "$m" 'm["files"]')
+    files=$(field "$m" files)
     echo "$files"
     [[ $files == "{\"/nanoinit\": {\"mode\": \"0o100755\", \"sha256\": \"$want\"}}" ]]
 }
@@ -102,12 +102,13 @@ save() {
 recipe_targetarch() { # ARG TARGETARCH + COPY nanoinit-${TARGETARCH}${TARGETVARIANT}, every platform
     local ctx=$WORK/recipe-targetarch n
     mkdir -p "$ctx"
-    for n in "${NAMES[@]}"; do cp "$REPO/dist/nanoinit-$n" "$ctx/"; done
+    # Mode 0644, as a download has it: the recipe's --chmod must make it executable.
+    for n in "${NAMES[@]}"; do install -m 0644 "$REPO/dist/nanoinit-$n" "$ctx/"; done
     cat >"$ctx/Dockerfile" <<'DOCKERFILE'
 FROM scratch
 ARG TARGETARCH
 ARG TARGETVARIANT
-COPY nanoinit-${TARGETARCH}${TARGETVARIANT} /nanoinit
+COPY --chmod=0755 nanoinit-${TARGETARCH}${TARGETVARIANT} /nanoinit
 ENTRYPOINT ["/nanoinit", "--"]
 DOCKERFILE
     for n in "${NAMES[@]}"; do
