@@ -3,7 +3,7 @@ SHELL := /bin/bash
 TARGET := x86_64-unknown-linux-musl
 A64 := aarch64-unknown-linux-musl
 BIN := target/$(TARGET)/release/nanoinit
-BUDGET := 12288
+BUDGET := 16384
 CARGO ?= cargo
 
 .PHONY: all deps build size check test unit integration demo bench image container-test \

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO=${CARGO:-cargo}
-export BUDGET=${BUDGET:-12288}
+export BUDGET=${BUDGET:-16384}
 # shellcheck source=scripts/lib/containers.sh
 . scripts/lib/containers.sh
 mapfile -t NAMES < <(ctr_platform_names)
