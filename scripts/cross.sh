@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 CARGO=${CARGO:-cargo}
-BUDGET=${BUDGET:-12288}
+BUDGET=${BUDGET:-16384}
 # shellcheck source=scripts/platforms.sh
 . scripts/platforms.sh
 
