@@ -12,12 +12,12 @@
 # Usage: scripts/pod-test.sh [path/to/nanoinit]   (as root)
 # Last line: "N passed, M failed"; exit status 1 on any failure.
 #
-# Host hygiene: everything runs in a private mount namespace (on a hybrid
-# cgroup host the cgroup2 mount is dropped there only: crun 1.8 refuses the
-# hybrid layout); crun runs with cgroups disabled, so the containers stay in
-# the caller's cgroups; each sandbox gets a new, empty network namespace; image
-# storage, bundles, logs and crun's state (--root) live in one mktemp dir that
-# is removed, with every container, on exit, also on INT/TERM.
+# Host hygiene (the private mount namespace, storage and covers of
+# scripts/lib/containers.sh): crun runs with cgroups disabled, so the
+# containers stay in the caller's cgroups; each sandbox gets a new, empty
+# network namespace; image storage, bundles, logs and crun's state (--root)
+# live in one mktemp dir that is removed, with every container, on exit, also
+# on INT/TERM.
 set -uo pipefail
 
 BIN=${1:-dist/nanoinit}
@@ -26,39 +26,27 @@ REPO=$(dirname "$HERE")
 GRACE=2 # terminationGracePeriodSeconds of the checks whose app ignores TERM
 die() { echo "pod-test: $*" >&2; exit 1; }
 
-# ---------------------------------------------------------------- outer part
-if [[ -z "${NANOINIT_POD_INNER:-}" ]]; then
-    [[ $(id -u) == 0 ]] || die "must run as root (crun, namespaces, a private mount namespace)"
-    [[ -x "$BIN" ]] || die "no executable at $BIN (run 'make build')"
-    BIN=$(readlink -f "$BIN")
-    pkgs=()
-    for p in crun buildah python3; do command -v "$p" >/dev/null || pkgs+=("$p"); done
-    [[ -x /usr/bin/catatonit || -x /usr/libexec/podman/catatonit ]] || pkgs+=(catatonit)
-    [[ -x /bin/busybox ]] && ! readelf -lW /bin/busybox 2>/dev/null | grep -q INTERP || pkgs+=(busybox-static)
-    command -v unshare >/dev/null || pkgs+=(util-linux)
-    if ((${#pkgs[@]})); then
-        echo "pod-test: installing ${pkgs[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq || die "apt-get update failed"
-        apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null || die "apt-get install ${pkgs[*]} failed"
-    fi
-    # exec: the same pid continues in the new mount namespace, so INT/TERM sent
-    # to this script reach the traps below.
-    NANOINIT_POD_INNER=1 exec unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}" "$BIN"
-fi
-
-# ---------------------------------------------------------------- inner part
-WORK=$(mktemp -d /tmp/nanoinit-pod.XXXXXX) || die "mktemp failed"
-STATE=$WORK/state # crun --root: the runtime's state, never /run/crun
-RT=(timeout 20 crun --root "$STATE" --cgroup-manager=disabled)
-# shellcheck source=scripts/lib/private-storage.sh
-. "$HERE/lib/private-storage.sh"
+# shellcheck source=scripts/lib/containers.sh
+. "$HERE/lib/containers.sh"
 # shellcheck source=scripts/checks.sh
 . "$HERE/checks.sh"
 
-cleanup() {
+# ---------------------------------------------------------------- set-up
+if [[ -z "${NANOINIT_CTR_NS:-}" ]]; then
+    [[ $(id -u) == 0 ]] || die "must run as root (crun, namespaces, a private mount namespace)"
+    [[ -x "$BIN" ]] || die "no executable at $BIN (run 'make build')"
+    BIN=$(readlink -f "$BIN")
+    ctr_install_missing catatonit busybox-static python3 || die "installing the packages failed"
+fi
+ctr_private_ns "$BIN"
+ctr_setup pod
+STATE=$WORK/state # crun --root: the runtime's state, never /run/crun
+RT=(timeout 20 crun --root "$STATE" --cgroup-manager=disabled)
+
+# The containers go first (crun's state lives in WORK), then ctr_cleanup
+# removes images, mounts and WORK and exits with the same status.
+pod_cleanup() {
     local rc=$? id end
-    trap - EXIT INT TERM
     if [[ -d "$STATE" ]]; then
         for id in $(timeout 10 crun --root "$STATE" list -q 2>/dev/null); do
             timeout 10 crun --root "$STATE" kill "$id" KILL >/dev/null 2>&1
@@ -70,16 +58,11 @@ cleanup() {
             timeout 10 crun --root "$STATE" delete -f "$id" >/dev/null 2>&1
         done
     fi
-    private_storage_cleanup
-    rm -rf "$WORK"
-    exit "$rc"
+    (exit "$rc")
+    ctr_cleanup
 }
-trap cleanup EXIT
-trap 'echo "pod-test: interrupted" >&2; exit 130' INT
-trap 'echo "pod-test: terminated" >&2; exit 143' TERM
+trap pod_cleanup EXIT
 
-mountpoint -q /sys/fs/cgroup/unified && umount /sys/fs/cgroup/unified
-private_storage_init "$WORK/storage" || die "private storage set-up failed"
 mkdir -p "$WORK"/{bundles,logs,exit,ctx/dist,ctx-catatonit,rootfs/bin,rootfs/dev,rootfs/proc,rootfs/tmp}
 
 # The app containers' image: busybox-static with its applet links, and nanoinit.
@@ -94,7 +77,7 @@ PAUSE_IMG=localhost/nanoinit-pause
 PODMAN_PAUSE_IMG=localhost/podman-pause
 CATATONIT=/usr/libexec/podman/catatonit
 [[ -x $CATATONIT ]] || CATATONIT=/usr/bin/catatonit
-B=(timeout 60 buildah build --signature-policy "$PS_POLICY" --pull=never --layers=false -q)
+B=(timeout 60 buildah build --signature-policy "$POLICY" --pull=never --layers=false -q)
 
 # image_size IMAGE: bytes of its layers (uncompressed tars) plus its config,
 # which is what `podman images` counts.
@@ -124,7 +107,7 @@ build_pause_images() {
 PAUSE_ROOTFS='' PAUSE_ARGS=()
 unpack_pause() {
     local c
-    c=$(timeout 20 buildah from --pull=never --signature-policy "$PS_POLICY" "$PAUSE_IMG") &&
+    c=$(timeout 20 buildah from --pull=never --signature-policy "$POLICY" "$PAUSE_IMG") &&
         PAUSE_ROOTFS=$(timeout 20 buildah mount "$c") || return 1
     mapfile -t PAUSE_ARGS < <(timeout 20 buildah inspect --type image "$PAUSE_IMG" | python3 -c '
 import json, sys
