@@ -7,7 +7,7 @@ BUDGET := 16384
 CARGO ?= cargo
 
 .PHONY: all deps build size check test unit integration demo bench image container-test \
-        build-aarch64 test-aarch64 release fuzz clean oci-archive oci-test
+        pause-image pod-test build-aarch64 test-aarch64 release fuzz clean oci-archive oci-test
 
 all: build
 
@@ -35,7 +35,7 @@ check: build
 
 ## test: unit and integration tests (as root: PID-namespace tests), the size
 ## budget, the static-binary checks, and, where podman is installed, the multi-arch
-## OCI archive and real containers.
+## OCI archive and real containers; Kubernetes-style pods where crun is.
 test: build
 	$(CARGO) test --release --locked
 	@scripts/size.sh dist/nanoinit $(BUDGET)
@@ -44,6 +44,9 @@ test: build
 	@if command -v podman >/dev/null && command -v buildah >/dev/null; then \
 	    $(MAKE) --no-print-directory oci-test container-test; \
 	else echo "test: podman/buildah not installed; skipping oci-test and container-test (make container-test installs them)"; fi
+	@if command -v crun >/dev/null && command -v buildah >/dev/null; then \
+	    $(MAKE) --no-print-directory pod-test; \
+	else echo "test: crun/buildah not installed; skipping pod-test (make pod-test installs them)"; fi
 
 ## demo: build, then show nanoinit as PID 1 with orphans and a SIGTERM.
 demo: build
