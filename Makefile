@@ -7,7 +7,7 @@ BUDGET := $(shell . scripts/platforms.sh && echo $$PLATFORMS_BUDGET)
 CARGO ?= cargo
 
 .PHONY: all deps build size check test unit integration demo bench image container-test \
-        cross test-cross check-cross release fuzz clean
+        pause-image pod-test cross test-cross check-cross release fuzz clean oci-archive oci-test
 
 all: build
 
@@ -35,7 +35,8 @@ check: build
 
 ## test: unit and integration tests (as root: PID-namespace tests), the size
 ## budget, the static-binary checks, every platform's binary under qemu
-## (test-cross), and real containers where podman is installed.
+## (test-cross), and, where podman is installed, the multi-arch OCI archive and
+## real containers; Kubernetes-style pods where crun is.
 test: build
 	$(CARGO) test --release --locked
 	@scripts/size.sh dist/nanoinit $(BUDGET)
@@ -43,8 +44,11 @@ test: build
 	@scripts/check-static.sh $(BIN)
 	@$(MAKE) --no-print-directory test-cross
 	@if command -v podman >/dev/null && command -v buildah >/dev/null; then \
-	    $(MAKE) --no-print-directory container-test; \
-	else echo "test: podman/buildah not installed; skipping container-test (make container-test installs them)"; fi
+	    $(MAKE) --no-print-directory oci-test container-test; \
+	else echo "test: podman/buildah not installed; skipping oci-test and container-test (make container-test installs them)"; fi
+	@if command -v crun >/dev/null && command -v buildah >/dev/null; then \
+	    $(MAKE) --no-print-directory pod-test; \
+	else echo "test: crun/buildah not installed; skipping pod-test (make pod-test installs them)"; fi
 
 ## demo: build, then show nanoinit as PID 1 with orphans and a SIGTERM.
 demo: build

@@ -1,4 +1,5 @@
-# Real containers and the release (docs/containers.md).
+# Real containers and the release (docs/containers.md; the multi-arch image is
+# in mk/oci.mk, every platform's build and test in mk/cross.mk).
 # Included by the top Makefile; uses its TARGET, BUDGET and CARGO.
 
 IMAGE ?= localhost/nanoinit
@@ -10,10 +11,12 @@ image: build
 	buildah build --isolation chroot --pull=never -f Dockerfile.scratch \
 		-t $(IMAGE):$(NANOINIT_VERSION) -t $(IMAGE):latest .
 
-## container-test: nanoinit as PID 1 of real containers (buildah, podman, crun; as root).
-container-test: build
-	@scripts/container-test.sh dist/nanoinit
+## container-test: nanoinit as PID 1 of real containers (buildah, podman, crun; as root):
+## the amd64 image of dist/nanoinit-oci.tar, and dist/nanoinit as podman's --init-path.
+container-test: build oci-archive
+	@scripts/container-test.sh dist/nanoinit $(OCI_ARCHIVE)
 
-## release: both binaries from two clean builds that must be identical, and dist/SHA256SUMS.
+## release: every platform's binary and the OCI archive from two clean builds that
+## must be identical, and dist/SHA256SUMS.
 release: deps
 	@BUDGET=$(BUDGET) CARGO=$(CARGO) scripts/release.sh

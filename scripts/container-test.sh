@@ -6,122 +6,47 @@
 # --init-path` works with nanoinit as podman's init. A control run with no init must
 # fail the same checks, which shows the checks can fail.
 #
-# Usage: scripts/container-test.sh [path/to/nanoinit]   (as root)
+# Usage: scripts/container-test.sh [path/to/nanoinit [dist/nanoinit-oci.tar]]   (as root)
+# With the archive, the image under test is its linux/amd64 manifest; without,
+# Dockerfile.scratch built around the binary. The binary itself is podman's
+# --init-path.
 # Last line: "N passed, M failed"; exit status 1 on any failure.
 #
-# Host hygiene (see ../shared/notes/containers.md §3.3):
-# - everything runs in a private mount namespace; on a hybrid cgroup host the
-#   cgroup2 mount is removed there only, because crun refuses the hybrid layout;
-# - crun with cgroups disabled, so conmon and the containers stay in the
-#   caller's cgroups; `--network none`, so no bridge, iptables rule or netns;
-# - storage (vfs), config, runtime state and podman's tmp dir live in one
-#   mktemp dir, removed with the containers on exit, also on INT/TERM;
-# - /run/crun and /var/lib/containers/cache are covered by binds from that dir.
+# Host hygiene: scripts/lib/containers.sh (private mount namespace, storage,
+# config and state in one temp dir, crun without cgroups, no network).
 set -uo pipefail
 
 BIN=${1:-dist/nanoinit}
+ARCHIVE=${2:-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
 DOCKERFILE=${DOCKERFILE:-$REPO/Dockerfile.scratch}
 STOP_TIMEOUT=2 # podman stop -t for the "TERM ignored" checks
+# shellcheck source=scripts/lib/containers.sh
+. "$HERE/lib/containers.sh"
 
 die() { echo "container-test: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- outer part
-if [[ -z "${NANOINIT_CT_INNER:-}" ]]; then
+if [[ -z "${NANOINIT_CTR_NS:-}" ]]; then
     [[ $(id -u) == 0 ]] || die "must run as root (podman as root, private mount namespace)"
     [[ -x "$BIN" ]] || die "no executable at $BIN (run 'make build')"
+    if [[ -n "$ARCHIVE" ]]; then
+        [[ -f "$ARCHIVE" ]] || die "no $ARCHIVE (run 'make oci-archive')"
+        ARCHIVE=$(readlink -f "$ARCHIVE")
+    fi
     [[ -f "$DOCKERFILE" ]] || die "no $DOCKERFILE"
     BIN=$(readlink -f "$BIN")
-    pkgs=()
-    for p in podman buildah crun; do command -v "$p" >/dev/null || pkgs+=("$p"); done
-    [[ -x /bin/busybox ]] && ! readelf -lW /bin/busybox 2>/dev/null | grep -q INTERP || pkgs+=(busybox-static)
-    command -v unshare >/dev/null || pkgs+=(util-linux)
-    command -v readelf >/dev/null || pkgs+=(binutils)
-    if ((${#pkgs[@]})); then
-        echo "container-test: installing ${pkgs[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq || die "apt-get update failed"
-        apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null || die "apt-get install ${pkgs[*]} failed"
-    fi
-    # exec: the same pid continues in the new mount namespace, so INT/TERM sent to
-    # this script reach the trap below.
-    NANOINIT_CT_INNER=1 exec unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}" "$BIN"
+    extra=()
+    [[ -x /bin/busybox ]] && ! readelf -lW /bin/busybox 2>/dev/null | grep -q INTERP || extra+=(busybox-static)
+    command -v readelf >/dev/null || extra+=(binutils)
+    ctr_install_missing "${extra[@]}" || die "apt-get install failed"
+    ctr_private_ns "$BIN" "$ARCHIVE"
 fi
 
 # ---------------------------------------------------------------- inner part
-WORK=$(mktemp -d /tmp/nanoinit-ctr.XXXXXX) || die "mktemp failed"
-CREATED_DIRS=()
-export CONTAINERS_CONF=$WORK/cfg/containers.conf
-export CONTAINERS_STORAGE_CONF=$WORK/cfg/storage.conf
-export CONTAINERS_REGISTRIES_CONF=$WORK/cfg/registries.conf
-export REGISTRIES_CONFIG_PATH=$WORK/cfg/registries.conf
-export BUILDAH_ISOLATION=chroot
-POLICY=$WORK/cfg/policy.json
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [[ -d "$WORK/storage" ]]; then
-        timeout 30 podman rm --all --force --time 0 >/dev/null 2>&1
-        timeout 30 buildah rm --all >/dev/null 2>&1
-        timeout 30 podman rmi --all --force >/dev/null 2>&1
-    fi
-    # Whatever is still mounted below $WORK (shm of a container) or over host paths.
-    findmnt -rn -o TARGET | grep -E "^$WORK(/|$)" | sort -r | while read -r m; do umount -l "$m"; done
-    for d in /run/crun /var/lib/containers/cache; do mountpoint -q "$d" && umount -l "$d"; done
-    for d in "${CREATED_DIRS[@]}"; do rmdir "$d" 2>/dev/null; done
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'echo "container-test: interrupted" >&2; exit 130' INT
-trap 'echo "container-test: terminated" >&2; exit 143' TERM
-
-# crun 1.8 refuses a hybrid v1/v2 layout; drop the v2 mount in this namespace only.
-mountpoint -q /sys/fs/cgroup/unified && umount /sys/fs/cgroup/unified
-# Keep crun's state and the image blob cache off the host.
-cover() { # cover DIR: bind a private dir over DIR (created, then removed, if missing)
-    local d=$1
-    local p=$d missing=()
-    while [[ ! -d "$p" ]]; do missing=("$p" "${missing[@]}"); p=$(dirname "$p"); done
-    if ((${#missing[@]})); then
-        mkdir -p "$d" || return
-        for p in "${missing[@]}"; do CREATED_DIRS=("$p" "${CREATED_DIRS[@]}"); done
-    fi
-    mkdir -p "$WORK/cover$d" && mount --bind "$WORK/cover$d" "$d"
-}
-cover /run/crun
-cover /var/lib/containers/cache
-
-mkdir -p "$WORK"/{cfg,tmp,ctx/base/dist,ctx/test/rootfs/bin,ctx/test/rootfs/tmp,ctx/bb}
-nofile=$(ulimit -Hn); nproc=$(ulimit -Hu)
-[[ $nofile == unlimited ]] && nofile=1048576
-[[ $nproc == unlimited ]] && nproc=32768
-# podman lowers its own RLIMIT_NPROC to 32768 at start-up.
-((nproc > 32768)) && nproc=32768
-cat >"$CONTAINERS_STORAGE_CONF" <<EOF
-[storage]
-driver = "vfs"
-runroot = "$WORK/run"
-graphroot = "$WORK/storage"
-EOF
-cat >"$CONTAINERS_CONF" <<EOF
-[containers]
-netns = "none"
-cgroups = "disabled"
-log_driver = "k8s-file"
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
-
-[engine]
-runtime = "crun"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$WORK/tmp"
-volume_path = "$WORK/storage/volumes"
-EOF
-echo 'unqualified-search-registries = []' >"$CONTAINERS_REGISTRIES_CONF"
-echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$POLICY"
+ctr_setup ctr
+mkdir -p "$WORK"/{ctx/base/dist,ctx/test/rootfs/bin,ctx/test/rootfs/tmp,ctx/bb}
 
 # ---------------------------------------------------------------- results
 # shellcheck source=scripts/checks.sh
@@ -141,7 +66,9 @@ control() {
 
 # ---------------------------------------------------------------- images
 IMG=localhost/nanoinit-ctr-test
-# 1. Dockerfile.scratch as shipped, with a context that holds only the binary.
+# 1. The image under test: with an archive, its amd64 manifest (what a registry
+#    pull selects on this host); else Dockerfile.scratch as shipped, with a
+#    context that holds only the binary.
 cp "$BIN" "$WORK/ctx/base/dist/nanoinit"
 # 2. A test layer with busybox-static and its applet links.
 cp /bin/busybox "$WORK/ctx/test/rootfs/bin/busybox"
@@ -153,8 +80,17 @@ printf 'FROM %s:base\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n' "$IMG" >"$WORK/ctx/test
 printf 'FROM scratch\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n' >"$WORK/ctx/test/Dockerfile.bb"
 
 B=(buildah build --signature-policy "$POLICY" --isolation chroot --pull=never --layers=false -q)
+base_image() {
+    local id
+    if [[ -n "$ARCHIVE" ]]; then
+        id=$(podman pull -q --platform linux/amd64 "oci-archive:$ARCHIVE") && podman tag "$id" "$IMG:base" &&
+            echo "from $(basename "$ARCHIVE"): $(podman image inspect "$IMG:base" --format '{{.Os}}/{{.Architecture}}')"
+    else
+        "${B[@]}" -f "$DOCKERFILE" -t "$IMG:base" "$WORK/ctx/base" >/dev/null
+    fi
+}
 build_images() {
-    "${B[@]}" -f "$DOCKERFILE" -t "$IMG:base" "$WORK/ctx/base" >/dev/null &&
+    base_image &&
         "${B[@]}" -f "$WORK/ctx/test/Dockerfile" -t "$IMG:test" "$WORK/ctx/test" >/dev/null &&
         "${B[@]}" -f "$WORK/ctx/test/Dockerfile.bb" -t "$IMG:busybox" "$WORK/ctx/test" >/dev/null &&
         podman image inspect "$IMG:base" --format '{{.Config.Entrypoint}} {{.Size}} bytes' &&

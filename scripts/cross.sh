@@ -6,7 +6,8 @@
 # ceiling (scripts/size.sh).
 #
 # Usage: scripts/cross.sh [NAME...]      e.g. scripts/cross.sh armv7 s390x
-# Env: CARGO (default cargo), CARGO_TARGET_DIR (default target).
+# Env: CARGO (default cargo), CARGO_TARGET_DIR (default target). The size
+# ceilings are scripts/platforms.sh's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/platforms.sh
@@ -20,10 +21,12 @@ for name in "${names[@]}"; do
     platform "$name" || { echo "cross: unknown platform '$name' (known: $(platform_names | xargs))" >&2; exit 2; }
 done
 
+have=$(rustup target list --installed 2>/dev/null || true)
 mkdir -p dist
 for name in "${names[@]}"; do
     platform "$name"
     echo "cross: $P_NAME ($P_TARGET)"
+    grep -qx "$P_TARGET" <<<"$have" || rustup target add "$P_TARGET"
     "$CARGO" build --release --locked --quiet --target "$P_TARGET"
     bin=dist/nanoinit-$P_NAME
     python3 scripts/sstrip.py "$out/$P_TARGET/release/nanoinit" "$bin"

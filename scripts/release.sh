@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds both release binaries twice from scratch, in two different target
-# directories, and refuses to release unless the two builds are byte-identical.
-# Then checks them (static EXEC, budget) and writes dist/nanoinit,
-# dist/nanoinit-aarch64 and dist/SHA256SUMS (`sha256sum -c SHA256SUMS` format).
+# Builds every platform of scripts/platforms.sh twice from scratch (scripts/cross.sh,
+# two different target directories) and refuses to release unless the two builds
+# are byte-identical. Then builds the multi-arch OCI archive twice from those
+# binaries (scripts/oci-build.sh), which must be identical too, and writes
+# dist/nanoinit-<name>, dist/nanoinit (the host's amd64 binary),
+# dist/nanoinit-oci.tar and dist/SHA256SUMS (`sha256sum -c SHA256SUMS` format).
 #
 # No RUSTFLAGS: it would replace the rustflags of .cargo/config.toml (the static
 # relocation model). The binaries are stripped, panic-free (no file paths from
@@ -10,48 +12,47 @@
 # reach them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-CARGO=${CARGO:-cargo}
-BUDGET=${BUDGET:-12288}
-TARGETS=(x86_64-unknown-linux-musl aarch64-unknown-linux-musl)
-NAMES=(nanoinit nanoinit-aarch64)
+export CARGO=${CARGO:-cargo}
+export BUDGET=${BUDGET:-16384}
+# shellcheck source=scripts/lib/containers.sh
+. scripts/lib/containers.sh
+mapfile -t NAMES < <(ctr_platform_names)
 
-W=$(mktemp -d /tmp/nanoinit-release.XXXXXX)
-trap 'rm -rf "$W"' EXIT
 if [[ -n "${RUSTFLAGS:-}" ]]; then
     echo "release: RUSTFLAGS is set ('$RUSTFLAGS'); it would replace .cargo/config.toml's flags" >&2
     exit 1
 fi
+W=$(mktemp -d /tmp/nanoinit-release.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+# Until both builds agree, no SHA256SUMS vouches for what is in dist/.
+rm -f dist/SHA256SUMS
 
 for run in a b; do
-    for t in "${TARGETS[@]}"; do
-        echo "release: clean build $run for $t in $W/$run"
-        CARGO_TARGET_DIR=$W/$run "$CARGO" build --release --locked --quiet --target "$t"
-    done
+    echo "release: clean build $run of ${NAMES[*]} in $W/target-$run"
+    CARGO_TARGET_DIR=$W/target-$run scripts/cross.sh "${NAMES[@]}" >/dev/null
+    mkdir -p "$W/$run"
+    for n in "${NAMES[@]}"; do cp "dist/nanoinit-$n" "$W/$run/"; done
+    scripts/oci-build.sh "$W/$run/nanoinit-oci.tar" >/dev/null
 done
 
 fail=0
-for i in "${!TARGETS[@]}"; do
-    a=$W/a/${TARGETS[$i]}/release/nanoinit
-    b=$W/b/${TARGETS[$i]}/release/nanoinit
+for f in "${NAMES[@]/#/nanoinit-}" nanoinit-oci.tar; do
+    a=$W/a/$f b=$W/b/$f
     if cmp -s "$a" "$b"; then
-        echo "release: ${NAMES[$i]}: two clean builds are identical ($(stat -c %s "$a") bytes, sha256 $(sha256sum <"$a" | cut -c1-16)…)"
+        echo "release: $f: two clean builds are identical ($(stat -c %s "$a") bytes, sha256 $(sha256sum <"$a" | cut -c1-16)…)"
     else
-        echo "release: ${NAMES[$i]}: NOT reproducible: the two clean builds differ:" >&2
+        echo "release: $f: NOT reproducible: the two clean builds differ:" >&2
         cmp -l "$a" "$b" | head -5 >&2
         fail=1
     fi
 done
 ((fail == 0)) || exit 1
 
-mkdir -p dist
-for i in "${!TARGETS[@]}"; do
-    python3 scripts/sstrip.py "$W/a/${TARGETS[$i]}/release/nanoinit" "dist/${NAMES[$i]}"
-    chmod +x "dist/${NAMES[$i]}"
-    scripts/check-static.sh "dist/${NAMES[$i]}"
-    scripts/size.sh "dist/${NAMES[$i]}" "$BUDGET"
-done
-readelf -hW dist/nanoinit | grep -q 'Machine:.*X86-64'
-readelf -hW dist/nanoinit-aarch64 | grep -q 'Machine:.*AArch64'
-(cd dist && sha256sum "${NAMES[@]}" >SHA256SUMS)
+# Each against its ceiling in scripts/platforms.sh (the budget unless noted there).
+for n in "${NAMES[@]}"; do scripts/size.sh "dist/nanoinit-$n"; done
+cp "$W/a/nanoinit-oci.tar" dist/nanoinit-oci.tar
+cp dist/nanoinit-amd64 dist/nanoinit
+files=(nanoinit "${NAMES[@]/#/nanoinit-}" nanoinit-oci.tar)
+(cd dist && sha256sum "${files[@]}" >SHA256SUMS)
 echo "release: dist/SHA256SUMS ($(dist/nanoinit --version)):"
 cat dist/SHA256SUMS

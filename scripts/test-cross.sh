@@ -170,7 +170,9 @@ for name in "${names[@]}"; do
     fi
     bin=$(readlink -f "$bin")
     ln -sf "$bin" "$T/tini"
-    IFS=, read -ra runners <<<"$P_RUNNER"
+    runners=()
+    [[ $P_QEMU != - ]] && runners+=("$P_QEMU")
+    [[ $P_NATIVE == yes ]] && runners+=(native)
     for runner in "${runners[@]}"; do
         if [[ $runner == native ]]; then
             LAUNCH=("$bin") TINI=("$T/tini") mode=native

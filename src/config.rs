@@ -528,6 +528,17 @@ where
     Err(err)
 }
 
+/// Every option the parser accepts: its short letter (a space when it has
+/// none), its long name, and whether it takes a value. For the help's tests.
+pub fn options() -> impl Iterator<Item = (u8, &'static [u8], bool)> {
+    SHORT.iter().zip(bytes::split(LONG, b' ')).zip(ALL).map(|((&short, long), o)| (short, long, o.takes_value()))
+}
+
+/// The variables the parser reads besides `NANOINIT_<LONG>`. For the help's tests.
+pub fn variables() -> impl Iterator<Item = &'static [u8]> {
+    bytes::split(ENV_NAMES, b' ')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 pub mod bytes;
 pub mod config;
 pub mod errno;
+pub mod help;
 pub mod line;
 pub mod num;
 pub mod path;

@@ -1,4 +1,4 @@
-//! Fixed texts: usage, version lines, license.
+//! Fixed texts: version lines, the usage hint, license (`--help` is in `help`).
 
 /// `nanoinit --version`.
 pub const VERSION_LINE: &str = concat!("nanoinit ", env!("CARGO_PKG_VERSION"), " (git ", env!("NANOINIT_GIT"), ")\n");
@@ -8,14 +8,6 @@ pub const VERSION_LINE_TINI: &str =
 
 /// The one-line hint after a usage error.
 pub const USAGE_HINT: &str = "Try 'nanoinit --help'.\n";
-
-/// `--help`: every option by name; the README explains each.
-pub const USAGE: &str = "\
-usage: nanoinit [OPTION]... [--] PROGRAM [ARG]...
--h help -V version -l license -v verbose -s subreaper -w warn-reap -g pgroup
--c single-child -a signal-all -P pause --setsid --wait --grace SECS
--r rewrite S:R -e remap-exit N -p pdeathsig SIG (also --LONG, NANOINIT_LONG)
-";
 
 /// `--license`: the notice; the full text is LICENSE in the source.
 pub const LICENSE: &str = "nanoinit: MIT License. See LICENSE.

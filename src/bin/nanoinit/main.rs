@@ -16,7 +16,7 @@ mod tree;
 use nanoinit::config::{self, Config, Parsed, Personality, Session};
 use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
-use nanoinit::text;
+use nanoinit::{help, text};
 use rustix::process::Pid;
 
 use crate::log::{Level, Log};
@@ -44,7 +44,7 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
     let mut cfg = Config::defaults(personality);
     let text = match config::parse_into(&mut cfg, argv, args.envp.iter()) {
         Ok(Parsed::Run) => return supervise_program(args, blocked, &cfg),
-        Ok(Parsed::Help) => text::USAGE,
+        Ok(Parsed::Help) => return print_help(personality),
         Ok(Parsed::License) => text::LICENSE,
         Ok(Parsed::Version) => match personality {
             Personality::Tini => text::VERSION_LINE_TINI,
@@ -57,6 +57,15 @@ fn run(args: &StartupArgs, blocked: bool) -> u8 {
         }
     };
     log::write_all(sys::stdout(), text.as_bytes());
+    0
+}
+
+/// `--help`, in one write. Not inlined: its buffer then takes stack only here,
+/// not in every frame of a run.
+#[inline(never)]
+fn print_help(personality: Personality) -> u8 {
+    let mut buf = [0; help::TEMPLATE_LEN];
+    log::write_all(sys::stdout(), help::render(personality, &mut buf));
     0
 }
 
