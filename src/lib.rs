@@ -12,6 +12,7 @@ pub mod errno;
 pub mod line;
 pub mod num;
 pub mod path;
+pub mod policy;
 pub mod signals;
 pub mod status;
 pub mod text;
