@@ -153,7 +153,8 @@ fn setsid_leader_exit_always_terms_its_group() {
         let orphan = poll(DEADLINE, || children(init.pid).into_iter().find(|&p| p != main)).expect("no orphan");
         // Holds nanoinit's first wait-related call for a second after it returns:
         // the leader exits in that window.
-        let _t = Tracer::attach(init.pid, &["-e", "trace=wait4,waitid", "-e", "inject=waitid:delay_exit=1000000:when=1"]);
+        let _t =
+            Tracer::attach(init.pid, &["-e", "trace=wait4,waitid", "-e", "inject=waitid:delay_exit=1000000:when=1"]);
         touch(&orphan_go);
         poll(DEADLINE, || matches!(state(orphan), Some('Z') | None).then_some(()));
         touch(&main_go);

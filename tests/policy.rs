@@ -194,8 +194,11 @@ fn wait_mode_waits_for_every_descendant() {
 fn pause_mode_ends_on_term_or_int_only() {
     let c = cfg(&["nanoinit", "-P"]);
     for stop in [SIGTERM, SIGINT] {
-        let (did, phase) =
-            run(&c, ME, &[from_outside(SIGUSR1), exited(OTHER, 1), NONE_LEFT, from_outside(SIGHUP), from_outside(stop)]);
+        let (did, phase) = run(
+            &c,
+            ME,
+            &[from_outside(SIGUSR1), exited(OTHER, 1), NONE_LEFT, from_outside(SIGHUP), from_outside(stop)],
+        );
         assert_eq!(did[1], [Did::Reaped(Level::Info, OTHER, Ended::Exited(1), false)]);
         assert!(did[0].is_empty() && did[2].is_empty() && did[3].is_empty(), "{did:?}");
         assert_eq!(did[4], [Did::Exit(0, "paused, got TERM/INT")]);

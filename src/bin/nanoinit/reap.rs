@@ -14,6 +14,8 @@ use crate::sys::{self, Error};
 /// many are left. SIGCHLDs coalesce, so this loops until the kernel says
 /// "none" rather than counting signals. With `block`, it first waits for a
 /// child to end (the signalfd failed: there is nothing else to wait for).
+/// Any failure but ECHILD goes to the policy, which makes a retry come (EINTR
+/// included: with every signal blocked only a tracer causes one).
 pub fn drain(policy: &mut Policy<'_>, act: &mut Act, block: bool) {
     let mut flags = libc::WNOWAIT | if block { 0 } else { libc::WNOHANG };
     let event = loop {
@@ -21,7 +23,6 @@ pub fn drain(policy: &mut Policy<'_>, act: &mut Act, block: bool) {
             Ok(Some(end)) => end,
             Ok(None) => break Event::Drained { left: true },
             Err(Error(libc::ECHILD)) => break Event::Drained { left: false },
-            Err(Error(libc::EINTR)) => continue,
             Err(e) => break failed(act, e),
         };
         flags = libc::WNOWAIT | libc::WNOHANG;

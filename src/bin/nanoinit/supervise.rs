@@ -48,8 +48,9 @@ pub struct Act {
 impl Sink for Act {
     fn send(&mut self, to: To, sig: u8) {
         let (res, who, id): (_, &[u8], u32) = match to {
-            To::Child(p) => (pid(p).and_then(|p| sys::kill(p, sig)), b"child ", p),
-            To::Group(p) => (pid(p).and_then(|p| sys::kill_group(p, sig)), b"process group ", p),
+            // The policy names only pids the kernel gave us (never 0 or 1).
+            To::Child(p) => (sys::kill_id(p as i32, sig), b"child ", p),
+            To::Group(p) => (sys::kill_id(-(p as i32), sig), b"process group ", p),
             To::Descendants => (tree::signal_descendants(self.me, sig), b"all descendants", 0),
         };
         let args = [sig.into(), id];
@@ -94,10 +95,4 @@ impl Sink for Act {
         self.log.emit(Level::Info, "exit \x01: \x03", [code.into(), 0], &[why.as_bytes()], 0);
         sys::exit(code)
     }
-}
-
-/// A pid from the policy as rustix's type (the policy only names pids the
-/// kernel gave us, never 0).
-fn pid(p: u32) -> Result<Pid, Error> {
-    i32::try_from(p).ok().and_then(Pid::from_raw).ok_or(Error(libc::ESRCH))
 }

@@ -422,9 +422,12 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     Ok(rustix::process::kill_process(pid, signal(sig))?)
 }
 
-/// `kill(-pgid, sig)`.
-pub fn kill_group(pgid: Pid, sig: u8) -> Result<()> {
-    Ok(rustix::process::kill_process_group(pgid, signal(sig))?)
+/// `kill(id, sig)` with kill(2)'s own numbering: `id` > 0 a process, < 0 the
+/// process group -id. For pids the kernel gave us; never 0 or -1 (those mean
+/// our own group and everyone).
+pub fn kill_id(id: i32, sig: u8) -> Result<()> {
+    // SAFETY: kill takes two integers and touches no memory of ours.
+    check(unsafe { syscall5(libc::SYS_kill as usize, id as usize, usize::from(sig), 0, 0, 0) }).map(|_| ())
 }
 
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
