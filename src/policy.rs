@@ -38,8 +38,8 @@ pub enum Event {
     Drained { left: bool },
     /// Waiting for children failed (the error is already reported).
     WaitFailed,
-    /// Reading the signalfd failed (the error is already reported): no signal
-    /// can be heard until a read works again.
+    /// Reading the signalfd failed twice in a row (the errors are already
+    /// reported): no signal can be heard until a read works again.
     ReadFailed,
 }
 

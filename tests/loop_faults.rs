@@ -122,21 +122,26 @@ fn a_failed_wait_is_retried_and_the_exit_code_kept() {
 #[test]
 fn a_failed_signalfd_read_keeps_the_exit_code() {
     for mode in MODES {
-        let dir = TempDir::new("readfail");
-        let go = dir.join("go");
-        let script = format!("trap '' USR1; {}; exit 7", until(&go));
-        let init = Init::start_ready(command(mode, &["--", "sh", "-c", &script]), mode);
-        let _guard = TreeGuard::new(init.pid);
-        let main = init.main_child();
-        let usr1 = 1u64 << (libc::SIGUSR1 - 1);
-        poll(DEADLINE, || (sig_mask(main, "SigIgn").unwrap_or(0) & usr1 != 0).then_some(())).expect("trap never set");
-        let _t = Tracer::attach(init.pid, &["-e", "trace=read", "-e", "inject=read:error=EIO:when=1"]);
-        // Ends the read that was under way when strace attached; the next one fails.
-        init.signal(libc::SIGUSR1);
-        touch(&go);
-        let o = init.wait();
-        assert_eq!(o.code, 7, "{mode:?}: {o:?}");
-        assert!(o.stderr.contains("nanoinit: unable to read signalfd: "), "{mode:?}: {}", o.stderr);
+        // Once (read again at once), and for good (wait for the children instead).
+        for when in ["1", "1+"] {
+            let dir = TempDir::new("readfail");
+            let go = dir.join("go");
+            let script = format!("trap '' USR1; {}; exit 7", until(&go));
+            let init = Init::start_ready(command(mode, &["--", "sh", "-c", &script]), mode);
+            let _guard = TreeGuard::new(init.pid);
+            let main = init.main_child();
+            let usr1 = 1u64 << (libc::SIGUSR1 - 1);
+            let ignores = || (sig_mask(main, "SigIgn").unwrap_or(0) & usr1 != 0).then_some(());
+            poll(DEADLINE, ignores).expect("trap never set");
+            let inject = format!("inject=read:error=EIO:when={when}");
+            let _t = Tracer::attach(init.pid, &["-e", "trace=read", "-e", &inject]);
+            // Ends the read that was under way when strace attached; the next one fails.
+            init.signal(libc::SIGUSR1);
+            touch(&go);
+            let o = init.wait();
+            assert_eq!(o.code, 7, "{mode:?} when={when}: {o:?}");
+            assert!(o.stderr.contains("nanoinit: unable to read signalfd: "), "{mode:?} when={when}: {}", o.stderr);
+        }
     }
 }
 

@@ -16,8 +16,9 @@ use crate::{reap, sys::SignalBuf, tree};
 /// loop goes on.
 pub fn run(policy: &mut Policy<'_>, act: &mut Act, sfd: &OwnedFd) -> ! {
     let mut buf: SignalBuf = [[0; sys::SIGINFO_SIZE]; sys::SIGNAL_BATCH];
+    let mut failed_before = false;
     loop {
-        let deaf = match sys::read_signals(sys::borrow(sfd), &mut buf) {
+        let failed = match sys::read_signals(sys::borrow(sfd), &mut buf) {
             Ok(records) => {
                 for rec in records {
                     let SigInfo { signo, pid, code } = SigInfo::from_record(rec);
@@ -27,13 +28,19 @@ pub fn run(policy: &mut Policy<'_>, act: &mut Act, sfd: &OwnedFd) -> ! {
             }
             Err(e) => {
                 act.log.failed(Level::Error, "read signalfd", e);
-                policy.on(Event::ReadFailed, act);
                 true
             }
         };
-        // Whatever came: a SIGCHLD may wait behind the signals just read, and
-        // with a failing signalfd the children's ends are all there is to hear.
-        reap::drain(policy, act, deaf);
+        // One failure may pass: read again at once. Twice in a row, the
+        // signalfd is broken and the children's ends are all there is to
+        // hear: wait for them rather than spin.
+        let broken = failed && failed_before;
+        if broken {
+            policy.on(Event::ReadFailed, act);
+        }
+        failed_before = failed;
+        // Whatever came: a SIGCHLD may wait behind the signals just read.
+        reap::drain(policy, act, broken);
     }
 }
 
