@@ -9,8 +9,8 @@ use rustix::fd::OwnedFd;
 use rustix::process::Pid;
 
 use crate::log::{Level, Log};
-use crate::sys::{self, Error, SigInfo};
-use crate::{reap, sys::SignalBuf, tree};
+use crate::sys::{self, Error, SigInfo, SignalBuf};
+use crate::{reap, tree};
 
 /// Runs the policy until it asks to exit; every failure is reported and the
 /// loop goes on.

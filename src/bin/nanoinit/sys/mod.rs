@@ -4,7 +4,8 @@
 //! (rt_sigprocmask, rt_sigaction, signalfd4, clone, execve, exit_group,
 //! setitimer, close_range, TIOCNOTTY) are raw syscalls here, each behind a safe
 //! function with a typed result; so are `openat` and fd borrowing, whose rustix
-//! forms keep an assert (a panic path) in the binary.
+//! forms keep an assert (a panic path) in the binary, `waitid`, whose rustix
+//! form hides the pid, and `kill` by a raw id, which needs no `Pid` round trip.
 //!
 //! # Safety
 //! Everything here relies on nanoinit being single-threaded (no libc, no threads),
