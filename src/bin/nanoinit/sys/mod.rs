@@ -4,7 +4,8 @@
 //! (rt_sigprocmask, rt_sigaction, signalfd4, clone, execve, exit_group,
 //! setitimer, close_range, TIOCNOTTY) are raw syscalls here, each behind a safe
 //! function with a typed result; so are `openat` and fd borrowing, whose rustix
-//! forms keep an assert (a panic path) in the binary.
+//! forms keep an assert (a panic path) in the binary, `waitid`, whose rustix
+//! form hides the pid, and `kill` by a raw id, which needs no `Pid` round trip.
 //!
 //! # Safety
 //! Everything here relies on nanoinit being single-threaded (no libc, no threads),
@@ -35,9 +36,6 @@ const_assert_eq!(core::mem::size_of::<libc::signalfd_siginfo>(), SIGINFO_SIZE);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_signo), 0);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_code), 8);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_pid), 12);
-
-/// `si_code` of a signal the kernel sent itself (our `setitimer` deadline), not kill(2).
-pub const SI_KERNEL: i32 = 0x80;
 
 /// An errno value a syscall failed with.
 ///
@@ -175,6 +173,14 @@ pub fn open_readonly(path_with_nul: &[u8], extra: i32) -> Result<OwnedFd> {
     })?)
 }
 
+/// Records read from the signalfd at once. Signals pending together come
+/// together, so none waits behind another that keeps coming (the kernel hands
+/// out the lowest number first).
+pub const SIGNAL_BATCH: usize = 8;
+
+/// Room for one read of the signalfd.
+pub type SignalBuf = [[u8; SIGINFO_SIZE]; SIGNAL_BATCH];
+
 /// One record read from the signalfd.
 #[derive(Clone, Copy)]
 pub struct SigInfo {
@@ -186,20 +192,71 @@ pub struct SigInfo {
     pub pid: u32,
 }
 
-/// Blocks until a signal arrives on `fd`, retrying EINTR (the only place that does).
-pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
-    let mut rec = [0u8; SIGINFO_SIZE];
-    loop {
-        match rustix::io::read(fd, &mut rec) {
+impl SigInfo {
+    /// Decodes one record.
+    pub fn from_record(rec: &[u8; SIGINFO_SIZE]) -> SigInfo {
+        // Constant offsets into a fixed-size array: checked at compile time.
+        let word = |at: usize| u32::from_ne_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
+        SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) }
+    }
+}
+
+/// Blocks until signals arrive on `fd` and returns the records read (up to
+/// [`SIGNAL_BATCH`]), retrying EINTR.
+pub fn read_signals<'b>(fd: BorrowedFd<'_>, buf: &'b mut SignalBuf) -> Result<&'b [[u8; SIGINFO_SIZE]]> {
+    let n = loop {
+        match rustix::io::read(fd, buf.as_flattened_mut()) {
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),
-            Ok(n) if n != SIGINFO_SIZE => return Err(Error(libc::EIO)),
-            Ok(_) => break,
+            Ok(n) => break n / SIGINFO_SIZE,
         }
+    };
+    // A signalfd read returns whole records only; zero of them would be a kernel bug.
+    match buf.get(..n) {
+        Some(recs) if n > 0 => Ok(recs),
+        _ => Err(Error(libc::EIO)),
     }
-    // Constant offsets into a fixed-size array: checked at compile time.
-    let word = |at: usize| u32::from_ne_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
-    Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) })
+}
+
+/// `waitid`'s `siginfo_t`: 128 bytes; for SIGCHLD the pid and status sit
+/// after signo, errno, code and the padding that aligns the union.
+#[repr(C, align(8))]
+struct ChildInfo([i32; SIGINFO_SIZE / 4]);
+const_assert_eq!(core::mem::size_of::<libc::siginfo_t>(), SIGINFO_SIZE);
+/// Index of `si_code`, `si_pid` and `si_status` in [`ChildInfo`] (64-bit layout).
+const SI_CODE: usize = 2;
+const SI_PID: usize = 4;
+const SI_STATUS: usize = 6;
+
+/// A child that ended, as `waitid` reports it.
+pub struct ChildEnd {
+    /// Its pid.
+    pub pid: u32,
+    /// `CLD_EXITED`, `CLD_KILLED` or `CLD_DUMPED`.
+    pub code: i32,
+    /// The exit code or the signal.
+    pub status: i32,
+}
+
+/// `waitid(idtype, id, WEXITED | flags)`—an ended child, or `None` (with
+/// WNOHANG) when none has ended yet. Rustix's `waitid` keeps the pid to itself.
+pub fn waitid(idtype: u32, id: u32, flags: i32) -> Result<Option<ChildEnd>> {
+    let mut info = ChildInfo([0; SIGINFO_SIZE / 4]);
+    // SAFETY: `info` is a writable, zeroed, aligned siginfo_t of the kernel's
+    // size; the rusage pointer is null.
+    check(unsafe {
+        syscall5(
+            libc::SYS_waitid as usize,
+            idtype as usize,
+            id as usize,
+            &mut info as *mut ChildInfo as usize,
+            (libc::WEXITED | flags) as usize,
+            0,
+        )
+    })?;
+    let [code, pid, status] = [info.0[SI_CODE], info.0[SI_PID], info.0[SI_STATUS]];
+    // With WNOHANG and no ended child the kernel writes pid 0.
+    Ok((pid > 0).then_some(ChildEnd { pid: pid as u32, code, status }))
 }
 
 /// Which side of a fork-style clone we are on.
@@ -366,9 +423,12 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     Ok(rustix::process::kill_process(pid, signal(sig))?)
 }
 
-/// `kill(-pgid, sig)`.
-pub fn kill_group(pgid: Pid, sig: u8) -> Result<()> {
-    Ok(rustix::process::kill_process_group(pgid, signal(sig))?)
+/// `kill(id, sig)` with kill(2)'s own numbering: `id` > 0 a process, < 0 the
+/// process group -id. For pids the kernel gave us; never 0 or -1 (those mean
+/// our own group and everyone).
+pub fn kill_id(id: i32, sig: u8) -> Result<()> {
+    // SAFETY: kill takes two integers and touches no memory of ours.
+    check(unsafe { syscall5(libc::SYS_kill as usize, id as usize, usize::from(sig), 0, 0, 0) }).map(|_| ())
 }
 
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
