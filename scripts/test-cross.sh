@@ -12,7 +12,8 @@
 # rejects PR_SET_CHILD_SUBREAPER).
 #
 # qemu renumbers real-time signals in wait statuses, so 128+N is checked with
-# standard signals only and RTMIN+3 by the child's trap.
+# standard signals only and RTMIN+3 by the child's trap. The 128+N checks
+# expect 140 (USR2) and 143 (TERM), never the 124 or 137 a timed-out run gives.
 #
 # Usage: scripts/test-cross.sh [NAME...]      (as root; default: every platform)
 # Last line: "N passed, M failed"; exit status 1 on any failure.
@@ -35,10 +36,14 @@ BUSYBOX=$(command -v busybox || echo /bin/busybox)
 command -v qemu-s390x-static >/dev/null || die "qemu-user-static missing (scripts/deps.sh installs it)"
 
 T=$(mktemp -d /tmp/nanoinit-cross.XXXXXX) || die "mktemp failed"
-PIDS=()
+: >"$T/pids"
+# Each run is `timeout` (env execs it), which leads its own process group with
+# unshare and PID 1 in it: killing the group ends them all. The pids go to a
+# file: the checks run in subshells ($(…)), whose variables the exit trap
+# cannot see.
 cleanup() {
     local p
-    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    while read -r p; do kill -KILL -- "-$p" 2>/dev/null; done <"$T/pids"
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -71,10 +76,12 @@ pid1() {
     shift 3
     rm -f "$T/ready"
     # env --default-signal: bash starts background jobs with INT and QUIT ignored.
-    env --default-signal=INT,QUIT R="$T/ready" timeout 60 unshare --pid --fork --mount-proc --kill-child \
+    # timeout -k: unshare ignores TERM while it waits, so only KILL ends it (and,
+    # through --kill-child, PID 1 and with it the namespace).
+    env --default-signal=INT,QUIT R="$T/ready" timeout -k 5 30 unshare --pid --fork --mount-proc --kill-child \
         "${LAUNCH[@]}" "$@" </dev/null >"$T/out" 2>&1 &
     up=$!
-    PIDS+=("$up")
+    echo "$up" >>"$T/pids"
     if [[ $sig != - ]]; then
         end=$(($(now_ms) + 20000))
         while (($(now_ms) < end)); do
@@ -87,7 +94,7 @@ pid1() {
         done
         if [[ -z $ip ]] || ! ready "$ip" || ! grep -q '^NSpid:.*[[:space:]]1$' "/proc/$ip/status"; then
             echo "nanoinit never got ready as PID 1: $(head -c 300 "$T/out")"
-            kill -KILL "$up"
+            kill -KILL -- "-$up"
             wait "$up"
             return 1
         fi
@@ -104,7 +111,7 @@ pid1() {
 plain() {
     local want=$1 pat=$2 code
     shift 2
-    R="$T/ready" timeout 60 "${LAUNCH[@]}" "$@" </dev/null >"$T/out" 2>&1
+    R="$T/ready" timeout -k 5 30 "${LAUNCH[@]}" "$@" </dev/null >"$T/out" 2>&1
     code=$?
     echo "exit $code (want $want) $(tr '\n' ' ' <"$T/out" | head -c 300)"
     [[ $code == "$want" ]] || return 1
@@ -120,7 +127,7 @@ subreaper() {
 # tini_version: --version under the name tini prints tini's line.
 tini_version() {
     local out
-    out=$(timeout 20 "${TINI[@]}" --version 2>&1)
+    out=$(timeout -k 5 20 "${TINI[@]}" --version 2>&1)
     echo "$out"
     [[ $out =~ ^tini\ version\ [0-9] ]]
 }
@@ -179,10 +186,10 @@ for name in "${names[@]}"; do
         else
             LAUNCH=("$runner" "$bin") TINI=("$runner" "$T/tini") mode=qemu
         fi
-        echo "test-cross: $name ($mode): $(timeout 20 "${LAUNCH[@]}" --version 2>&1)"
+        echo "test-cross: $name ($mode): $(timeout -k 5 20 "${LAUNCH[@]}" --version 2>&1)"
         p="$name/$mode:"
         check "$p exit code passes through (7)" pid1 - 7 "" -- sh -c 'exit 7'
-        check "$p killed by KILL -> 137" pid1 - 137 "" -- sh -c 'kill -9 $$'
+        check "$p killed by USR2 -> 140" pid1 - 140 "" -- sh -c 'kill -USR2 $$'
         check "$p TERM, default action -> 143" pid1 TERM 143 "" -- sh -c ': >"$R"; exec sleep 100'
         check "$p missing program -> 127 + message" pid1 - 127 \
             "nanoinit: cannot run '/no/such/program': No such file or directory" -- /no/such/program

@@ -92,7 +92,8 @@ pub struct Config {
     pub grace_ms: u32,
     /// After the main child exits, wait for every descendant, however long.
     pub wait_all: bool,
-    /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's setsid job control).
+    /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's job
+    /// control: always as dumb-init, in setsid mode as nanoinit).
     pub job_control: bool,
     /// Pause mode: no program; reap; exit 0 on TERM or INT.
     pub pause: bool,
@@ -160,7 +161,7 @@ impl Config {
             _ if setsid || pgroup => Target::Group,
             _ => Target::Child,
         };
-        self.job_control = setsid;
+        self.job_control = setsid || dumb;
         self.warn_reap = self.has(Opt::WarnReap);
         self.wait_all = self.has(Opt::Wait);
         self.pause = self.has(Opt::Pause);

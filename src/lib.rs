@@ -13,6 +13,7 @@ pub mod help;
 pub mod line;
 pub mod num;
 pub mod path;
+pub mod policy;
 pub mod signals;
 pub mod status;
 pub mod text;

@@ -45,6 +45,16 @@ impl Ended {
         }
     }
 
+    /// Decodes what `waitid(WEXITED)` reports: `si_code` `CLD_EXITED` with the
+    /// exit code, or `CLD_KILLED`/`CLD_DUMPED` with the signal (the only codes
+    /// it gives for an ended child).
+    pub fn from_siginfo(code: i32, status: i32) -> Ended {
+        match code {
+            libc::CLD_EXITED => Ended::Exited(status as u8),
+            _ => Ended::Signaled { sig: status as u8, core: code == libc::CLD_DUMPED },
+        }
+    }
+
     /// The exit code a shell would report: the code, or 128+N, kept in 0..=255.
     pub fn shell_code(self) -> u8 {
         match self {
@@ -98,6 +108,15 @@ mod tests {
         // Stopped by SIGTSTP, and continued: never an exit.
         assert_eq!(Ended::from_wait_status(0x147f), None);
         assert_eq!(Ended::from_wait_status(0xffff), None);
+    }
+
+    #[test]
+    fn decodes_waitid_like_wait4() {
+        assert_eq!(Ended::from_siginfo(libc::CLD_EXITED, 7), Ended::Exited(7));
+        assert_eq!(Ended::from_siginfo(libc::CLD_EXITED, 255), Ended::Exited(255));
+        assert_eq!(Ended::from_siginfo(libc::CLD_KILLED, 9), Ended::Signaled { sig: 9, core: false });
+        assert_eq!(Ended::from_siginfo(libc::CLD_DUMPED, 11), Ended::Signaled { sig: 11, core: true });
+        assert_eq!(Ended::from_siginfo(libc::CLD_KILLED, 64).shell_code(), 192);
     }
 
     #[test]

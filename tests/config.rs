@@ -158,7 +158,8 @@ fn every_option_short_and_long_in_each_personality() {
         }),
         (&["-c"], &["--single-child"], |c, _| {
             eq("target", c.target, Target::Child)?;
-            eq("job control", c.job_control, false)
+            // dumb-init stops itself on TSTP/TTIN/TTOU with or without setsid.
+            eq("job control", c.job_control, c.personality == Personality::DumbInit)
         }),
         (&["--setsid"], &["--setsid"], |c, _| {
             eq("session", c.session, Session::Session)?;
@@ -221,7 +222,8 @@ fn pause_mode_short_and_long() {
 #[test]
 fn single_child_in_dumb_init_keeps_the_child_in_our_group() {
     let c = cfg(&["dumb-init", "-c", "sh"], &[]);
-    assert_eq!((c.session, c.target, c.job_control), (Session::Inherit, Target::Child, false));
+    // Still stops itself on TSTP/TTIN/TTOU, as dumb-init does.
+    assert_eq!((c.session, c.target, c.job_control), (Session::Inherit, Target::Child, true));
     // No setsid, so no job-control rewrites either.
     assert_eq!(c.rewrite.map(SIGTSTP), SIGTSTP);
 }
@@ -477,7 +479,7 @@ fn boolean_env_vars_parse_on_off_and_refuse_the_rest() {
 fn dumb_init_setsid_off_is_single_child_mode() {
     // dumb-init's DUMB_INIT_SETSID=0 means: child in our group, signal it alone.
     let c = cfg(&["dumb-init", "sh"], &["DUMB_INIT_SETSID=0"]);
-    assert_eq!((c.session, c.target, c.job_control), (Session::Inherit, Target::Child, false));
+    assert_eq!((c.session, c.target, c.job_control), (Session::Inherit, Target::Child, true));
     // ... and `false` now means off too (dumb-init needs exactly "0").
     assert_eq!(cfg(&["dumb-init", "sh"], &["DUMB_INIT_SETSID=false"]).session, Session::Inherit);
 }

@@ -5,20 +5,16 @@
 //! number, `\x02` a signal name, `\x03` a byte string) rendered by one
 //! non-generic function, plus an optional errno text (skalibs' strerr style).
 
+use core::sync::atomic::{AtomicBool, Ordering};
 use nanoinit::line::Line;
 
 use crate::sys::{self, Error};
 
-/// Level of a message; shown when the verbosity is at least this.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Always shown.
-    Error = 0,
-    /// Default verbosity.
-    Warn = 1,
-    /// `-v`: each forwarded signal, each reaped process, the exit reason.
-    Info = 2,
-}
+pub use nanoinit::policy::Level;
+
+/// Set once a write to stderr found no reader (EPIPE): the log collector is
+/// gone, and each further write would only raise another SIGPIPE on us.
+static STDERR_GONE: AtomicBool = AtomicBool::new(false);
 
 /// Writes diagnostics up to a verbosity.
 #[derive(Clone, Copy)]
@@ -36,7 +32,7 @@ impl Log {
     /// `errno` 0 means none.
     #[inline(never)]
     pub fn emit(self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
-        if level != Level::Error && level as u8 > self.verbosity {
+        if level != Level::Error && level as u8 > self.verbosity || STDERR_GONE.load(Ordering::Relaxed) {
             return;
         }
         let mut l = Line::default();
@@ -52,7 +48,9 @@ impl Log {
                 None => l.str("errno ").num(errno as u32),
             };
         }
-        write_all(sys::stderr(), l.finish());
+        if !write_all(sys::stderr(), l.finish()) {
+            STDERR_GONE.store(true, Ordering::Relaxed);
+        }
     }
 
     /// A message with up to two numeric arguments.
@@ -69,12 +67,14 @@ impl Log {
 }
 
 /// Writes all of `bytes` to `fd`, giving up on the first error (a closed stderr
-/// must never stop the init).
-pub fn write_all(fd: sys::BorrowedFd<'_>, mut bytes: &[u8]) {
+/// must never stop the init). False when the reader is gone (EPIPE).
+pub fn write_all(fd: sys::BorrowedFd<'_>, mut bytes: &[u8]) -> bool {
     while !bytes.is_empty() {
         match sys::write(fd, bytes) {
-            Ok(0) | Err(_) => return,
+            Err(Error(libc::EPIPE)) => return false,
+            Ok(0) | Err(_) => break,
             Ok(n) => bytes = bytes.get(n..).unwrap_or(&[]),
         }
     }
+    true
 }

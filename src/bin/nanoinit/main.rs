@@ -14,7 +14,7 @@ mod sys;
 mod tree;
 
 use nanoinit::config::{self, Config, Parsed, Personality, Session};
-use nanoinit::signals::{SigSet, SIGCONT, SIGHUP};
+use nanoinit::policy::Policy;
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::{help, text};
 use rustix::process::Pid;
@@ -96,15 +96,18 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
         }
     };
 
-    let mut ignore_once = SigSet::EMPTY;
     let main = match cfg.program {
         None => None,
         Some(index) => {
             if cfg.session == Session::Session {
-                ignore_once = release_tty(me);
+                // Gives fd 0's tty up for the child. When we led the session the
+                // kernel sends us SIGHUP and SIGCONT for it in our own name: the
+                // policy never forwards a signal we raised ourselves.
+                // ENOTTY when fd 0 is no tty (or not ours): nothing was released.
+                let _ = sys::release_ctty();
             }
             match spawn::spawn(cfg, index, args.argv, args.envp) {
-                Ok(pid) => Some(pid),
+                Ok(pid) => Some(pid.as_raw_pid() as u32),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");
                     log.emit(Level::Error, "cannot run '\x03'", [0, 0], &[prog], e.0);
@@ -121,8 +124,8 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
     let_go_of_resources(log, sfd.as_raw_fd());
-    let mut supervisor = supervise::Supervisor::new(cfg, log, me, main, ignore_once);
-    supervisor.run(&sfd)
+    let mut policy = Policy::new(cfg, me.as_raw_pid() as u32, main);
+    supervise::run(&mut policy, &mut supervise::Act { log, me }, &sfd)
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
@@ -133,19 +136,6 @@ fn become_subreaper(log: Log) {
         Ok(false) => log.failed(Level::Warn, "become subreaper", Error(0)),
         Err(e) => log.failed(Level::Warn, "become subreaper", e),
     }
-}
-
-/// setsid mode: give up fd 0's tty so the child can make it its controlling tty.
-/// Returns the signals the kernel sends us for it (when we led the session).
-fn release_tty(me: Pid) -> SigSet {
-    let leader = sys::getsid().is_ok_and(|sid| sid == me);
-    let mut set = SigSet::EMPTY;
-    // ENOTTY when fd 0 is no tty (or not ours): then nothing was released.
-    if sys::release_ctty().is_ok() && leader {
-        set.insert(SIGHUP);
-        set.insert(SIGCONT);
-    }
-    set
 }
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed

@@ -1,75 +1,41 @@
-//! Collecting dead children: drain every zombie, note the main child's end.
+//! Collecting dead children. Each one is seen first (`WNOWAIT`) and told to
+//! the policy while its zombie still holds the pid, then reaped: so a signal
+//! the policy sends to the main child's group in answer can never reach a
+//! group whose number was reused.
 
+use nanoinit::policy::{Event, Policy};
 use nanoinit::status::Ended;
-use rustix::process::Pid;
 
-use crate::log::{Level, Log};
+use crate::log::Level;
+use crate::supervise::Act;
 use crate::sys::{self, Error};
 
-/// What a drain left behind.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Left {
-    /// Some children are still running.
-    Running,
-    /// No child at all: every descendant is gone.
-    Nothing,
-}
-
-/// Reaps children and remembers how the main one ended.
-pub struct Reaper {
-    /// The main child, while it has not been reaped.
-    pub main: Option<Pid>,
-    /// How the main child ended, once it has been reaped.
-    pub ended: Option<Ended>,
-    warn_others: bool,
-    log: Log,
-}
-
-impl Reaper {
-    /// A reaper watching `main` (none in pause mode).
-    pub fn new(main: Option<Pid>, warn_others: bool, log: Log) -> Reaper {
-        Reaper { main, ended: None, warn_others, log }
-    }
-
-    /// Whether the main child has exited but is not yet reaped (its pid, and so
-    /// its process group, are still reserved).
-    pub fn main_is_zombie(&self) -> bool {
-        self.main.is_some_and(sys::is_zombie)
-    }
-
-    /// Reaps every child that is dead now. SIGCHLDs coalesce, so this loops
-    /// until the kernel says "none" rather than counting signals.
-    pub fn drain(&mut self) -> Left {
-        loop {
-            match sys::wait_any() {
-                Ok(Some((pid, status))) => self.reaped(pid, status),
-                Ok(None) => return Left::Running,
-                Err(Error(libc::ECHILD)) => return Left::Nothing,
-                Err(Error(libc::EINTR)) => continue,
-                Err(e) => {
-                    self.log.failed(Level::Error, "wait", e);
-                    return Left::Running;
-                }
-            }
-        }
-    }
-
-    #[inline(never)]
-    fn reaped(&mut self, pid: Pid, raw: u32) {
-        let ended = Ended::from_wait_status(raw).unwrap_or(Ended::Exited(nanoinit::status::EXIT_INTERNAL));
-        let is_main = self.main == Some(pid);
-        if is_main {
-            self.main = None;
-            self.ended = Some(ended);
-        }
-        let level = if !is_main && self.warn_others { Level::Warn } else { Level::Info };
-        let who: &[u8] = if is_main { b"main child" } else { b"process" };
-        let (msg, how, core): (_, _, &[u8]) = match ended {
-            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c, b""),
-            Ended::Signaled { sig, core } => {
-                ("reaped \x03 \x01: killed by \x02\x03", sig, if core { b" (core dumped)" } else { b"" })
-            }
+/// Tells `policy` about every child that has ended, reaping each, then how
+/// many are left. SIGCHLDs coalesce, so this loops until the kernel says
+/// "none" rather than counting signals. With `block`, it first waits for a
+/// child to end (the signalfd failed: there is nothing else to wait for).
+/// Any failure but ECHILD goes to the policy, which makes a retry come (EINTR
+/// included: with every signal blocked only a tracer causes one).
+pub fn drain(policy: &mut Policy<'_>, act: &mut Act, block: bool) {
+    let mut flags = libc::WNOWAIT | if block { 0 } else { libc::WNOHANG };
+    let event = loop {
+        let end = match sys::waitid(libc::P_ALL, 0, flags) {
+            Ok(Some(end)) => end,
+            Ok(None) => break Event::Drained { left: true },
+            Err(Error(libc::ECHILD)) => break Event::Drained { left: false },
+            Err(e) => break failed(act, e),
         };
-        self.log.emit(level, msg, [pid.as_raw_pid() as u32, how.into()], &[who, core], 0);
-    }
+        flags = libc::WNOWAIT | libc::WNOHANG;
+        policy.on(Event::Exited { pid: end.pid, ended: Ended::from_siginfo(end.code, end.status) }, act);
+        if let Err(e) = sys::waitid(libc::P_PID, end.pid, libc::WNOHANG) {
+            // The zombie stays; the retry sees it again.
+            break failed(act, e);
+        }
+    };
+    policy.on(event, act);
+}
+
+fn failed(act: &Act, e: Error) -> Event {
+    act.log.failed(Level::Error, "wait", e);
+    Event::WaitFailed
 }

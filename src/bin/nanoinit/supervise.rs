@@ -1,190 +1,63 @@
-//! The event loop: one blocking signalfd read at a time. SIGCHLD reaps, every
-//! other signal is forwarded; it ends with the main child (and, by policy, the
-//! rest of the tree). No timeout in the read: an idle init never wakes up.
+//! The event loop: read what the signalfd has, feed it to the policy, reap,
+//! and do what the policy asks. No timeout in the read: an idle init never
+//! wakes up. The decisions live in [`nanoinit::policy`].
 
-use nanoinit::config::{Config, Session, Target};
-use nanoinit::signals::{SigSet, SIGALRM, SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU};
-use nanoinit::status::EXIT_INTERNAL;
+use nanoinit::policy::{Event, Policy, Sink, To};
+use nanoinit::signals::SIGSTOP;
+use nanoinit::status::Ended;
 use rustix::process::Pid;
 
 use crate::log::{Level, Log};
-use crate::reap::{Left, Reaper};
-use crate::sys::Error;
-use crate::{sys, tree};
+use crate::sys::{self, Error, SigInfo, SignalBuf};
+use crate::{reap, tree};
 
-/// How long after SIGKILL nanoinit waits for the last descendants before it
-/// exits anyway (a process in uninterruptible sleep can outlive any signal).
-const KILL_WAIT_MS: u32 = 1000;
-
-/// Where the run stands.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// The main child runs (or, in pause mode, nothing ever ends the run but TERM/INT).
-    Running,
-    /// The main child is gone; the rest got SIGTERM; waiting for them or the deadline.
-    Grace,
-    /// The grace period ended; the rest got SIGKILL.
-    Killing,
-    /// `--wait`: the main child is gone; waiting for every descendant.
-    Waiting,
-    /// Exit with `code`.
-    Done,
-}
-
-/// The state the loop carries between signals.
-pub struct Supervisor<'a> {
-    cfg: &'a Config,
-    log: Log,
-    me: Pid,
-    reaper: Reaper,
-    phase: Phase,
-    /// The code to exit with: the main child's (remapped) once it is known.
-    code: u8,
-    /// Signals to swallow once when they come in our own name: the SIGHUP and
-    /// SIGCONT the kernel sends when we let go of the tty (dumb-init#136).
-    ignore_once: SigSet,
-    /// Whether our SIGALRM deadline is armed.
-    deadline: bool,
-    /// Whether the main child's group got its TERM already (setsid mode).
-    group_termed: bool,
-}
-
-impl<'a> Supervisor<'a> {
-    /// A supervisor for `main` (none in pause mode).
-    pub fn new(cfg: &'a Config, log: Log, me: Pid, main: Option<Pid>, ignore_once: SigSet) -> Self {
-        Supervisor {
-            cfg,
-            log,
-            me,
-            reaper: Reaper::new(main, cfg.warn_reap, log),
-            phase: Phase::Running,
-            code: 0,
-            ignore_once,
-            deadline: false,
-            group_termed: false,
-        }
-    }
-
-    /// Runs until the policy says exit; returns the exit code.
-    #[inline(never)]
-    pub fn run(&mut self, sfd: &sys::OwnedFd) -> u8 {
-        loop {
-            let info = match sys::read_signal(sys::borrow(sfd)) {
-                Ok(info) => info,
-                Err(e) => {
-                    self.log.failed(Level::Error, "read signalfd", e);
-                    return EXIT_INTERNAL;
+/// Runs the policy until it asks to exit; every failure is reported and the
+/// loop goes on.
+pub fn run(policy: &mut Policy<'_>, act: &mut Act, sfd: &sys::OwnedFd) -> ! {
+    let mut buf: SignalBuf = [[0; sys::SIGINFO_SIZE]; sys::SIGNAL_BATCH];
+    let mut failed_before = false;
+    loop {
+        let failed = match sys::read_signals(sys::borrow(sfd), &mut buf) {
+            Ok(records) => {
+                for rec in records {
+                    let SigInfo { signo, pid, code } = SigInfo::from_record(rec);
+                    policy.on(Event::Signal { signo, pid, code }, act);
                 }
-            };
-            match info.signo {
-                SIGCHLD => self.on_child_exit(),
-                SIGALRM if info.code == sys::SI_KERNEL && self.deadline => self.on_deadline(),
-                sig => self.on_signal(sig, info.pid),
+                false
             }
-            if self.phase == Phase::Done {
-                return self.code;
+            Err(e) => {
+                act.log.failed(Level::Error, "read signalfd", e);
+                true
             }
-        }
-    }
-
-    fn on_child_exit(&mut self) {
-        if self.cfg.session == Session::Session && !self.group_termed && self.reaper.main_is_zombie() {
-            // dumb-init's rule: the session's group gets SIGTERM when its leader
-            // exits. Sent before the reap, while the zombie still holds the pid,
-            // so the number cannot have been reused.
-            self.group_termed = true;
-            if let Some(main) = self.reaper.main {
-                let sig = self.cfg.rewrite.map(SIGTERM);
-                if sig != 0 {
-                    self.send(Dest::Group(main), sig);
-                }
-            }
-        }
-        let left = self.reaper.drain();
-        if self.phase == Phase::Running {
-            if let Some(ended) = self.reaper.ended {
-                self.code = self.cfg.remap.apply(ended.shell_code());
-                self.main_exited(left);
-            }
-        } else if left == Left::Nothing {
-            self.finish("all exited");
-        }
-    }
-
-    /// The main child is gone: what to do with the rest of the tree.
-    fn main_exited(&mut self, left: Left) {
-        if left == Left::Nothing {
-            self.finish("main child exited");
-        } else if self.cfg.wait_all {
-            self.log.say(Level::Info, "waiting for the rest", [0, 0]);
-            self.phase = Phase::Waiting;
-        } else if self.cfg.grace_ms > 0 {
-            let msg = "TERM to the rest, KILL in \x01 ms";
-            self.log.say(Level::Info, msg, [self.cfg.grace_ms, 0]);
-            self.send(Dest::Descendants, SIGTERM);
-            self.arm(self.cfg.grace_ms);
-            self.phase = Phase::Grace;
-        } else {
-            self.finish("main child exited");
-        }
-    }
-
-    fn on_deadline(&mut self) {
-        self.deadline = false;
-        match self.phase {
-            Phase::Grace => {
-                self.log.say(Level::Info, "grace over: KILL to the rest", [0, 0]);
-                self.send(Dest::Descendants, SIGKILL);
-                self.arm(KILL_WAIT_MS);
-                self.phase = Phase::Killing;
-            }
-            Phase::Killing => {
-                self.log.say(Level::Warn, "some outlived KILL", [0, 0]);
-                self.phase = Phase::Done;
-            }
-            _ => {}
-        }
-    }
-
-    fn on_signal(&mut self, sig: u8, sender: u32) {
-        // Letting go of the tty as session leader makes the kernel send our
-        // group SIGHUP and SIGCONT in our own name (si_pid = us, SI_USER);
-        // nobody else can send a signal as us.
-        if sender == self.me.as_raw_pid() as u32 && self.ignore_once.contains(sig) {
-            self.ignore_once.remove(sig);
-            return;
-        }
-        if self.cfg.program.is_none() {
-            // Pause mode: no child to forward to.
-            if sig == SIGTERM || sig == SIGINT {
-                self.code = 0;
-                self.finish("paused, got TERM/INT");
-            }
-            return;
-        }
-        let to = self.cfg.rewrite.map(sig);
-        if to == 0 {
-            self.log.say(Level::Info, "dropping \x02", [sig.into(), 0]);
-            return;
-        }
-        let dest = match (self.phase, self.reaper.main, self.cfg.target) {
-            (Phase::Running, Some(main), Target::Child) => Dest::Child(main),
-            (Phase::Running, Some(main), Target::Group) => Dest::Group(main),
-            _ => Dest::Descendants,
         };
-        self.send(dest, to);
-        if self.cfg.job_control && matches!(sig, SIGTSTP | SIGTTIN | SIGTTOU) && self.me != Pid::INIT {
-            // Stop with the job, so the shell that sent the stop sees us stopped
-            // (as namespace PID 1 the kernel would ignore this anyway).
-            let _ = sys::kill(self.me, SIGSTOP);
+        // One failure may pass: read again at once. Twice in a row, the
+        // signalfd is broken and the children's ends are all there is to
+        // hear: wait for them rather than spin.
+        let broken = failed && failed_before;
+        if broken {
+            policy.on(Event::ReadFailed, act);
         }
+        failed_before = failed;
+        // Whatever came: a SIGCHLD may wait behind the signals just read.
+        reap::drain(policy, act, broken);
     }
+}
 
-    fn send(&self, dest: Dest, sig: u8) {
-        let (res, who, id): (_, &[u8], u32) = match dest {
-            Dest::Child(p) => (sys::kill(p, sig), b"child ", p.as_raw_pid() as u32),
-            Dest::Group(p) => (sys::kill_group(p, sig), b"process group ", p.as_raw_pid() as u32),
-            Dest::Descendants => (tree::signal_descendants(self.me, sig), b"all descendants", 0),
+/// Performs the policy's actions with system calls.
+pub struct Act {
+    /// Where messages go.
+    pub log: Log,
+    /// nanoinit's own pid.
+    pub me: Pid,
+}
+
+impl Sink for Act {
+    fn send(&mut self, to: To, sig: u8) {
+        let (res, who, id): (_, &[u8], u32) = match to {
+            // The policy names only pids the kernel gave us (never 0 or 1).
+            To::Child(p) => (sys::kill_id(p as i32, sig), b"child ", p),
+            To::Group(p) => (sys::kill_id(-(p as i32), sig), b"process group ", p),
+            To::Descendants => (tree::signal_descendants(self.me, sig), b"all descendants", 0),
         };
         let args = [sig.into(), id];
         let (level, msg, errno) = match res {
@@ -198,28 +71,34 @@ impl<'a> Supervisor<'a> {
     }
 
     fn arm(&mut self, ms: u32) {
-        match sys::alarm_ms(ms) {
-            Ok(()) => self.deadline = true,
-            Err(e) => {
-                // Without a timer there is no deadline: wait for the tree instead.
-                self.log.failed(Level::Warn, "arm timer", e);
-            }
+        if let Err(e) = sys::alarm_ms(ms) {
+            // Without a timer there is no deadline: the tree is waited for instead.
+            self.log.failed(Level::Warn, "arm timer", e);
         }
     }
 
-    fn finish(&mut self, why: &str) {
-        self.log.emit(Level::Info, "exit \x01: \x03", [self.code.into(), 0], &[why.as_bytes()], 0);
-        self.phase = Phase::Done;
+    fn stop_self(&mut self) {
+        let _ = sys::kill(self.me, SIGSTOP);
     }
-}
 
-/// Who a signal goes to.
-#[derive(Clone, Copy)]
-enum Dest {
-    /// The main child (not yet reaped).
-    Child(Pid),
-    /// The main child's process group (its leader not yet reaped).
-    Group(Pid),
-    /// Every descendant of nanoinit.
-    Descendants,
+    fn note(&mut self, level: Level, msg: &'static str, arg: u32) {
+        self.log.say(level, msg, [arg, 0]);
+    }
+
+    #[inline(never)]
+    fn reaped(&mut self, level: Level, pid: u32, ended: Ended, main: bool) {
+        let who: &[u8] = if main { b"main child" } else { b"process" };
+        let (msg, how, core): (_, _, &[u8]) = match ended {
+            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c, b""),
+            Ended::Signaled { sig, core } => {
+                ("reaped \x03 \x01: killed by \x02\x03", sig, if core { b" (core dumped)" } else { b"" })
+            }
+        };
+        self.log.emit(level, msg, [pid, how.into()], &[who, core], 0);
+    }
+
+    fn exit(&mut self, code: u8, why: &'static str) {
+        self.log.emit(Level::Info, "exit \x01: \x03", [code.into(), 0], &[why.as_bytes()], 0);
+        sys::exit(code)
+    }
 }

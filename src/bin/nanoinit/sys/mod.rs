@@ -51,9 +51,6 @@ const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_signo), 0);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_code), 8);
 const_assert_eq!(core::mem::offset_of!(libc::signalfd_siginfo, ssi_pid), 12);
 
-/// `si_code` of a signal the kernel sent itself (our `setitimer` deadline), not kill(2).
-pub const SI_KERNEL: i32 = 0x80;
-
 /// An errno value a syscall failed with.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Error(pub i32);
@@ -193,6 +190,14 @@ pub fn open_readonly(path_with_nul: &[u8], extra: i32) -> Result<OwnedFd> {
     })?)
 }
 
+/// Records read from the signalfd at once. Signals pending together come
+/// together, so none waits behind another that keeps coming (the kernel hands
+/// out the lowest number first).
+pub const SIGNAL_BATCH: usize = 8;
+
+/// Room for one read of the signalfd.
+pub type SignalBuf = [[u8; SIGINFO_SIZE]; SIGNAL_BATCH];
+
 /// One record read from the signalfd.
 #[derive(Clone, Copy)]
 pub struct SigInfo {
@@ -204,22 +209,74 @@ pub struct SigInfo {
     pub pid: u32,
 }
 
-/// Blocks until a signal arrives on `fd`, retrying EINTR (the only place that does).
-pub fn read_signal(fd: BorrowedFd<'_>) -> Result<SigInfo> {
-    let mut rec = [0u8; SIGINFO_SIZE];
-    loop {
-        match read(fd, &mut rec) {
+impl SigInfo {
+    /// Decodes one record.
+    pub fn from_record(rec: &[u8; SIGINFO_SIZE]) -> SigInfo {
+        // The kernel writes the record in the machine's byte order (big-endian
+        // on s390x), so each field is read natively. Constant offsets into a
+        // fixed-size array: checked at compile time.
+        let word = |at: usize| u32::from_ne_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
+        SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) }
+    }
+}
+
+/// Blocks until signals arrive on `fd` and returns the records read (up to
+/// [`SIGNAL_BATCH`]), retrying EINTR.
+pub fn read_signals<'b>(fd: BorrowedFd<'_>, buf: &'b mut SignalBuf) -> Result<&'b [[u8; SIGINFO_SIZE]]> {
+    let n = loop {
+        match read(fd, buf.as_flattened_mut()) {
             Err(Error(libc::EINTR)) => continue,
             Err(e) => return Err(e),
-            Ok(n) if n != SIGINFO_SIZE => return Err(Error(libc::EIO)),
-            Ok(_) => break,
+            Ok(n) => break n / SIGINFO_SIZE,
         }
+    };
+    // A signalfd read returns whole records only; zero of them would be a kernel bug.
+    match buf.get(..n) {
+        Some(recs) if n > 0 => Ok(recs),
+        _ => Err(Error(libc::EIO)),
     }
-    // The kernel writes the record in the machine's byte order (big-endian on
-    // s390x), so each field is read natively. Constant offsets into a
-    // fixed-size array: checked at compile time.
-    let word = |at: usize| u32::from_ne_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
-    Ok(SigInfo { signo: word(0) as u8, code: word(8) as i32, pid: word(12) })
+}
+
+/// `waitid`'s `siginfo_t`: 128 bytes; for SIGCHLD the pid and status sit
+/// after signo, errno, code and the padding that aligns the union to a pointer
+/// (none on 32-bit platforms). Read as native ints (s390x is big-endian).
+#[repr(C, align(8))]
+struct ChildInfo([i32; SIGINFO_SIZE / 4]);
+const_assert_eq!(core::mem::size_of::<libc::siginfo_t>(), SIGINFO_SIZE);
+/// Index of `si_code`, `si_pid` and `si_status` in [`ChildInfo`].
+const SI_CODE: usize = 2;
+const SI_PID: usize = (3 * 4usize).next_multiple_of(core::mem::size_of::<usize>()) / 4;
+const SI_STATUS: usize = SI_PID + 2;
+
+/// A child that ended, as `waitid` reports it.
+pub struct ChildEnd {
+    /// Its pid.
+    pub pid: u32,
+    /// `CLD_EXITED`, `CLD_KILLED` or `CLD_DUMPED`.
+    pub code: i32,
+    /// The exit code or the signal.
+    pub status: i32,
+}
+
+/// `waitid(idtype, id, WEXITED | flags)`—an ended child, or `None` (with
+/// WNOHANG) when none has ended yet. Rustix's `waitid` keeps the pid to itself.
+pub fn waitid(idtype: u32, id: u32, flags: i32) -> Result<Option<ChildEnd>> {
+    let mut info = ChildInfo([0; SIGINFO_SIZE / 4]);
+    // SAFETY: `info` is a writable, zeroed, aligned siginfo_t of the kernel's
+    // size; the rusage pointer is null.
+    check(unsafe {
+        syscall5(
+            libc::SYS_waitid as usize,
+            idtype as usize,
+            id as usize,
+            &mut info as *mut ChildInfo as usize,
+            (libc::WEXITED | flags) as usize,
+            0,
+        )
+    })?;
+    let [code, pid, status] = [info.0[SI_CODE], info.0[SI_PID], info.0[SI_STATUS]];
+    // With WNOHANG and no ended child the kernel writes pid 0.
+    Ok((pid > 0).then_some(ChildEnd { pid: pid as u32, code, status }))
 }
 
 /// Which side of a fork-style clone we are on.
@@ -387,9 +444,11 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     kill_raw(pid.as_raw_pid(), sig)
 }
 
-/// `kill(-pgid, sig)`.
-pub fn kill_group(pgid: Pid, sig: u8) -> Result<()> {
-    kill_raw(-pgid.as_raw_pid(), sig)
+/// `kill(id, sig)` with kill(2)'s own numbering: `id` > 0 a process, < 0 the
+/// process group -id. For pids the kernel gave us; never 0 or -1 (those mean
+/// our own group and everyone).
+pub fn kill_id(id: i32, sig: u8) -> Result<()> {
+    kill_raw(id, sig)
 }
 
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
@@ -435,12 +494,6 @@ pub fn getpid() -> Pid {
     let ret = unsafe { syscall3(libc::SYS_getpid as usize, 0, 0, 0) };
     // A pid is never 0 or negative; PID 1 is a harmless stand-in that cannot occur.
     pid_from(ret as usize).unwrap_or(Pid::INIT)
-}
-
-/// `getsid(0)`—our session id.
-pub fn getsid() -> Result<Pid> {
-    // SAFETY: getsid takes an integer.
-    pid_from(check(unsafe { syscall3(libc::SYS_getsid as usize, 0, 0, 0) })?)
 }
 
 /// `setsid()`.
@@ -498,43 +551,10 @@ pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     check(unsafe { syscall3(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len()) })
 }
 
-/// `wait4(-1, &status, WNOHANG)`—a dead child and its raw wait status, or
-/// `None` while every child is still running (ECHILD: no child at all).
-pub fn wait_any() -> Result<Option<(Pid, u32)>> {
-    let mut status: i32 = 0;
-    // SAFETY: wait4 writes one int into `status`; the rusage pointer is null.
-    let pid = check(unsafe {
-        syscall5(libc::SYS_wait4 as usize, pid_arg(-1), &mut status as *mut i32 as usize, libc::WNOHANG as usize, 0, 0)
-    })?;
-    Ok(i32::try_from(pid).ok().and_then(Pid::from_raw).map(|p| (p, status as u32)))
-}
-
 /// `wait4(pid, NULL, 0)`—waits for that child to end and reaps it.
 pub fn wait_for(pid: Pid) -> Result<()> {
     // SAFETY: the status and rusage pointers are null.
     check(unsafe { syscall5(libc::SYS_wait4 as usize, pid_arg(pid.as_raw_pid()), 0, 0, 0, 0) }).map(|_| ())
-}
-
-/// Whether `pid` has ended but is not reaped yet (`waitid` with WNOWAIT).
-pub fn is_zombie(pid: Pid) -> bool {
-    // A `siginfo_t`: 128 bytes; only si_signo (the first int, read natively) is used.
-    const_assert_eq!(core::mem::size_of::<libc::siginfo_t>(), 128);
-    let mut info = [0i32; 32];
-    let opts = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
-    // SAFETY: waitid writes one siginfo_t (128 bytes) into `info`; the rusage
-    // pointer is null.
-    let ret = unsafe {
-        syscall5(
-            libc::SYS_waitid as usize,
-            libc::P_PID as usize,
-            pid_arg(pid.as_raw_pid()),
-            info.as_mut_ptr() as usize,
-            opts as usize,
-            0,
-        )
-    };
-    // With WNOHANG and no such state the kernel succeeds with si_signo 0.
-    check(ret).is_ok() && info[0] != 0
 }
 
 // The standard fds: borrowed for single calls; a closed one makes the call fail
