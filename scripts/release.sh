@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 CARGO=${CARGO:-cargo}
-BUDGET=${BUDGET:-12288}
+BUDGET=${BUDGET:?set by make release (the Makefile's BUDGET)}
 TARGETS=(x86_64-unknown-linux-musl aarch64-unknown-linux-musl)
 NAMES=(nanoinit nanoinit-aarch64)
 

@@ -39,6 +39,7 @@ impl Report {
         ));
         self.line("");
         let mut rows = Vec::new();
+        let mut cells = Vec::new();
         for mode in [Mode::Pid1, Mode::Pid1TermBlocked, Mode::Plain] {
             let mut acc = vec![Acc::default(); inits.len()];
             let mut round = 0usize;
@@ -76,6 +77,10 @@ impl Report {
                         "–".into()
                     }
                 };
+                if mode == Mode::Pid1TermBlocked && a.starts > 0 {
+                    let per_1000 = a.lost as f64 * 1000.0 / a.starts as f64;
+                    cells.push((i.name, format!("{per_1000:.0}"), Some(per_1000)));
+                }
                 rows.push(vec![
                     i.name.to_string(),
                     match mode {
@@ -99,6 +104,7 @@ impl Report {
                 ]);
             }
         }
+        self.summarize("early SIGTERM lost, TERM blocked at exec (per 1000)".into(), cells);
         if let Some(saved) = pinned {
             CHILD_CPU.store(-1, Ordering::Relaxed);
             // SAFETY: restores our own affinity mask.

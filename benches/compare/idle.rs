@@ -85,6 +85,11 @@ impl Report {
             ],
             &table,
         );
+        let cell = |f: fn(&Row) -> Option<u64>| {
+            rows.iter().map(|r| (inits[r.k].name, opt(f(r)), f(r).map(|v| v as f64))).collect()
+        };
+        self.summarize("idle as PID 1: Pss (kB)".into(), cell(|r| r.pss));
+        self.summarize(format!("wake-ups in {} s idle", plan.idle_secs), cell(|r| r.wake));
         for e in errors {
             self.line(&format!("- could not start {e}"));
         }

@@ -145,6 +145,10 @@ fn main() {
         Ok(()) => say(&format!("bench: report written to {}", path.display())),
         Err(e) => say(&format!("bench: cannot write {}: {e}", path.display())),
     }
+    let json = path.with_extension("json");
+    if let Err(e) = fs::write(&json, r.json()) {
+        say(&format!("bench: cannot write {}: {e}", json.display()));
+    }
     print!("{}", r.out);
     let _ = io::stdout().flush();
 }

@@ -68,12 +68,14 @@ impl Report {
             med(&acc[inits.iter().position(|j| j.name == i.name).unwrap_or(0)].storm_rate).map(|r| 1.0 / r)
         });
         let mut rows = Vec::new();
+        let mut cells = Vec::new();
         let mut problems = Vec::new();
         for (k, i) in inits.iter().enumerate() {
             let a = &acc[k];
             let f0 = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into());
             let ms = med(&a.at_once_ms);
             let sr = med(&a.storm_rate);
+            cells.push((i.name, ms.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into()), ms));
             rows.push(vec![
                 i.name.to_string(),
                 ms.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into()),
@@ -103,6 +105,7 @@ impl Report {
             ],
             &rows,
         );
+        self.summarize(format!("{} orphans at once, reaped in (ms)", plan.orphans), cells);
         for p in problems {
             self.line(&p);
         }

@@ -5,9 +5,61 @@ use super::*;
 #[derive(Default)]
 pub struct Report {
     pub out: String,
+    /// Facts about the run for `report.json` (date, kernel, CPU, plan).
+    pub meta: Vec<(&'static str, String)>,
+    /// The headline rows, one per measurement, for `report.json`, which
+    /// scripts/numbers.py turns into the README's table.
+    pub summary: Vec<Summary>,
+}
+
+/// One headline row: per init, the cell's text and the value that ranks it
+/// (lower is better in every row).
+pub struct Summary {
+    pub label: String,
+    pub cells: Vec<(&'static str, String, Option<f64>)>,
 }
 
 impl Report {
+    /// Adds a headline row; a measurement that adds one shows up in the README
+    /// at the next `make bench` with no other change.
+    pub fn summarize(&mut self, label: String, cells: Vec<(&'static str, String, Option<f64>)>) {
+        self.summary.push(Summary { label, cells });
+    }
+
+    /// `meta` and `summary` as JSON (no serde: the bench has no dependencies).
+    pub fn json(&self) -> String {
+        fn s(v: &str) -> String {
+            let mut o = String::from("\"");
+            for c in v.chars() {
+                match c {
+                    '"' => o.push_str("\\\""),
+                    '\\' => o.push_str("\\\\"),
+                    c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => o.push(c),
+                }
+            }
+            o.push('"');
+            o
+        }
+        let num = |v: Option<f64>| v.filter(|v| v.is_finite()).map_or("null".into(), |v| format!("{v}"));
+        let meta: Vec<String> = self.meta.iter().map(|(k, v)| format!("{}: {}", s(k), s(v))).collect();
+        let rows: Vec<String> = self
+            .summary
+            .iter()
+            .map(|r| {
+                let cells: Vec<String> = r
+                    .cells
+                    .iter()
+                    .map(|(init, text, v)| {
+                        format!("{{\"init\": {}, \"text\": {}, \"value\": {}}}", s(init), s(text), num(*v))
+                    })
+                    .collect();
+                format!("    {{\"label\": {}, \"cells\": [{}]}}", s(&r.label), cells.join(", "))
+            })
+            .collect();
+        format!("{{\"meta\": {{{}}},\n \"rows\": [\n{}\n]}}\n", meta.join(", "), rows.join(",\n"))
+    }
+
     pub fn line(&mut self, s: &str) {
         self.out.push_str(s);
         self.out.push('\n');
@@ -44,14 +96,15 @@ impl Report {
         let ncpu = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let mhz =
             cpuinfo.lines().find_map(|l| l.strip_prefix("cpu MHz")?.split_once(':').map(|(_, v)| v.trim().to_string()));
+        let kernel = format!("{} {} {}", cstr(&u.sysname), cstr(&u.release), cstr(&u.machine));
+        let cpu = format!("{model}{}, {ncpu} CPUs available", mhz.map(|m| format!(" @ {m} MHz")).unwrap_or_default());
+        self.meta =
+            vec![("date", utc_now()), ("kernel", kernel.clone()), ("cpu", cpu.clone()), ("quick", quick.to_string())];
         self.line("# nanoinit bench: nanoinit and its peers, interleaved in one run");
         self.line("");
-        self.line(&format!("- date: {}", utc_now()));
-        self.line(&format!("- kernel: {} {} {}", cstr(&u.sysname), cstr(&u.release), cstr(&u.machine)));
-        self.line(&format!(
-            "- CPU: {model}{}, {ncpu} CPUs available",
-            mhz.map(|m| format!(" @ {m} MHz")).unwrap_or_default()
-        ));
+        self.line(&format!("- date: {}", self.meta[0].1));
+        self.line(&format!("- kernel: {kernel}"));
+        self.line(&format!("- CPU: {cpu}"));
         self.line(&format!("- inits: {}", names(inits)));
         self.line(&format!(
             "- plan{}: start-up {} runs each; signal round trip {}; {} orphans at once and a {}-step double-fork storm, {} rounds; early SIGTERM up to {} starts or {} s per init and mode",
@@ -92,6 +145,18 @@ impl Report {
             })
             .collect();
         self.table_left(&["init", "version", "path", "size (bytes)", "static", "× best peer"], &rows, 3);
+        let cells = inits
+            .iter()
+            .map(|i| {
+                let linked = match i.is_static {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "?",
+                };
+                (i.name, format!("{} / {linked}", grouped(i.size)), Some(i.size as f64))
+            })
+            .collect();
+        self.summarize("binary size (bytes) / static".into(), cells);
     }
 
     pub fn footer(&mut self, notes: &[String], elapsed: Duration) {

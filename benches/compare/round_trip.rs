@@ -88,11 +88,14 @@ impl Report {
         );
         self.line("");
         let us = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into());
+        let mut cells = Vec::new();
         let rows: Vec<Vec<String>> = runs
             .iter_mut()
             .map(|r| {
                 let n = r.rtt.len();
                 let med = median(&mut r.rtt);
+                let p99 = percentile(&mut r.rtt, 99.0);
+                cells.push((inits[r.k].name, format!("{} / {}", us(med), us(p99)), med));
                 vec![
                     inits[r.k].name.to_string(),
                     n.to_string(),
@@ -118,6 +121,7 @@ impl Report {
             ],
             &rows,
         );
+        self.summarize("signal round trip, median / p99 (µs)".into(), cells);
         for p in problems {
             self.line(&p);
         }

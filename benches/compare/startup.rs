@@ -72,6 +72,8 @@ impl Report {
             row.push(failures[k].to_string());
             rows.push(row);
         }
+        let cells = (1..n).map(|k| (inits[k - 1].name, ms(over(&mp, k)), over(&mp, k))).collect();
+        self.summarize(format!("`INIT -- /bin/true` start-up overhead (ms, median of {})", plan.startup_runs), cells);
         let mut head = vec!["init", "plain (ms)", "overhead (ms)", "÷ /bin/true", "overhead × best peer"];
         if root {
             head.extend(["PID 1 (ms)", "overhead (ms)", "÷ /bin/true", "overhead × best peer"]);

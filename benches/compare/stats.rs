@@ -33,3 +33,16 @@ pub fn percentile(v: &mut [f64], p: f64) -> Option<f64> {
     let idx = ((p / 100.0) * (v.len() - 1) as f64).round() as usize;
     Some(v[idx.min(v.len() - 1)])
 }
+
+/// `12345` as `12,345`.
+pub fn grouped(n: u64) -> String {
+    let d = n.to_string();
+    let mut o = String::new();
+    for (k, c) in d.chars().enumerate() {
+        if k > 0 && (d.len() - k).is_multiple_of(3) {
+            o.push(',');
+        }
+        o.push(c);
+    }
+    o
+}

@@ -51,6 +51,8 @@ impl Report {
         let f = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into());
         let table: Vec<Vec<String>> =
             rows.iter().map(|(n, a, b, c)| vec![n.to_string(), f(*a), ratio(*a, best), f(*b), f(*c)]).collect();
+        let cells = rows.iter().map(|(n, a, ..)| (*n, f(*a), *a)).collect();
+        self.summarize("syscalls from the init's execve to the child's".into(), cells);
         self.table(
             &["init", "init: own execve → child's execve", "× best peer", "child: fork → execve", "init: whole run"],
             &table,
