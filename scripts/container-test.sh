@@ -9,7 +9,7 @@
 # Usage: scripts/container-test.sh [path/to/nanoinit]   (as root)
 # Last line: "N passed, M failed"; exit status 1 on any failure.
 #
-# Host hygiene (see ../shared/notes/containers.md §3.3):
+# Host hygiene (why each step: docs/containers.md, "The container test"):
 # - everything runs in a private mount namespace; on a hybrid cgroup host the
 #   cgroup2 mount is removed there only, because crun refuses the hybrid layout;
 # - crun with cgroups disabled, so conmon and the containers stay in the
