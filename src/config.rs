@@ -72,7 +72,8 @@ pub enum Target {
 pub struct Config {
     /// Whose defaults were used.
     pub personality: Personality,
-    /// Index in argv of the program to run; `None` in pause mode.
+    /// Index in argv of the program to run; `None` is pause mode (no program;
+    /// reap; exit 0 on TERM or INT).
     pub program: Option<usize>,
     /// 0 quiet, 1 warnings, 2 trace of signals and reaps, 3+ debug.
     pub verbosity: u8,
@@ -94,8 +95,6 @@ pub struct Config {
     pub wait_all: bool,
     /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's setsid job control).
     pub job_control: bool,
-    /// Pause mode: no program; reap; exit 0 on TERM or INT.
-    pub pause: bool,
     /// The flag options in effect, one bit per option (in the order of the
     /// long names); the fields above are derived from it once parsing is done.
     pub flags: u16,
@@ -107,7 +106,7 @@ impl PartialEq for Config {
     fn eq(&self, o: &Config) -> bool {
         let behaviour =
             |c: &Config| (c.personality, c.program, c.verbosity, c.session, c.target, c.rewrite, c.remap, c.pdeathsig);
-        let policy = |c: &Config| (c.warn_reap, c.grace_ms, c.wait_all, c.job_control, c.pause);
+        let policy = |c: &Config| (c.warn_reap, c.grace_ms, c.wait_all, c.job_control);
         behaviour(self) == behaviour(o) && policy(self) == policy(o)
     }
 }
@@ -132,7 +131,6 @@ impl Config {
             grace_ms: if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 },
             wait_all: false,
             job_control: false,
-            pause: false,
             flags: if personality == Personality::DumbInit { Opt::Setsid.bit() } else { 0 },
         }
     }
@@ -163,7 +161,6 @@ impl Config {
         self.job_control = setsid;
         self.warn_reap = self.has(Opt::WarnReap);
         self.wait_all = self.has(Opt::Wait);
-        self.pause = self.has(Opt::Pause);
         for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
             // In setsid mode the child's session is orphaned from any job
             // control, so default stop signals would be ignored; SIGSTOP cannot
@@ -217,8 +214,7 @@ impl Config {
         };
         match opt {
             Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
-            // DUMB_INIT_DEBUG
-            Opt::Help => {
+            DUMB_INIT_DEBUG => {
                 if parse_bool(value)? {
                     self.verbosity = DEBUG_VERBOSITY;
                 }
@@ -347,11 +343,12 @@ const SHORT: &[u8; 16] = b"hVlvsgc repw  aP";
 
 /// The peers' environment variables and `NANOINIT_VERBOSITY`, in `ENV_OPTS`
 /// order; every other option is `NANOINIT_<LONG_NAME>` (`-` as `_`).
-/// `DUMB_INIT_DEBUG` is a boolean meaning "debug verbosity"; it maps to
-/// `Help`, which no variable can mean otherwise.
 const ENV_NAMES: &[u8] = b"TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID \
 DUMB_INIT_DEBUG NANOINIT_VERBOSITY";
-const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Setsid, Opt::Help, Opt::Verbose];
+const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Setsid, DUMB_INIT_DEBUG, Opt::Verbose];
+/// `DUMB_INIT_DEBUG`, a boolean meaning "debug verbosity", has no option of its
+/// own; it borrows `Help`'s slot, which no variable can mean otherwise.
+const DUMB_INIT_DEBUG: Opt = Opt::Help;
 /// Longest `NANOINIT_*` suffix worth comparing (`SINGLE_CHILD`, `REMAP_EXIT`, …).
 const ENV_SUFFIX_MAX: usize = 16;
 

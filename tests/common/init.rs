@@ -28,13 +28,14 @@ pub const MODES: [Mode; 2] = [Mode::Pid1, Mode::Subreaper];
 
 /// Every environment variable nanoinit reads; removed from each command so the
 /// caller's environment cannot change a result (a test sets what it needs).
-pub const OUR_VARS: [&str; 17] = [
+pub const OUR_VARS: [&str; 19] = [
     "TINI_SUBREAPER",
     "TINI_KILL_PROCESS_GROUP",
     "TINI_VERBOSITY",
     "DUMB_INIT_SETSID",
     "DUMB_INIT_DEBUG",
     "NANOINIT_VERBOSITY",
+    "NANOINIT_VERBOSE",
     "NANOINIT_SUBREAPER",
     "NANOINIT_PGROUP",
     "NANOINIT_SINGLE_CHILD",
@@ -46,6 +47,7 @@ pub const OUR_VARS: [&str; 17] = [
     "NANOINIT_GRACE",
     "NANOINIT_WAIT",
     "NANOINIT_SIGNAL_ALL",
+    "NANOINIT_PAUSE",
 ];
 
 /// A command that runs nanoinit with `args`.
