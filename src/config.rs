@@ -116,7 +116,6 @@ impl Eq for Config {}
 impl Config {
     /// A personality's defaults, before any option or variable. The fields
     /// derived from `flags` are filled in when [`parse_into`] accepts a run.
-    #[inline]
     pub fn defaults(personality: Personality) -> Config {
         Config {
             personality,
@@ -207,6 +206,7 @@ impl Config {
     }
 
     /// Applies one environment variable, if it is one of ours. `None` = bad value.
+    // Chosen by scripts/inline-search.py.
     #[inline]
     fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
         let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
@@ -271,7 +271,6 @@ pub struct Error<'a> {
 
 impl Error<'_> {
     /// Renders the one-line message (without the `nanoinit: ` prefix).
-    #[inline(never)]
     pub fn render<'l>(&self, l: &'l mut Line) -> &'l mut Line {
         l.template(self.template(), [0, 0], &self.parts())
     }
@@ -289,6 +288,7 @@ impl Error<'_> {
     }
 
     /// The dash, the name and the value, for [`Error::template`].
+    // Chosen by scripts/inline-search.py.
     #[inline]
     pub fn parts(&self) -> [&[u8]; 3] {
         [self.dash.as_bytes(), self.name, self.value]
@@ -369,6 +369,7 @@ impl Opt {
         1 << self as u16
     }
     /// Whether the option takes a value.
+    // Chosen by scripts/inline-search.py.
     #[inline(never)]
     fn takes_value(self) -> bool {
         matches!(self, Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace)
@@ -376,12 +377,14 @@ impl Opt {
 }
 
 /// The entry of `opts` whose word in `names` is `name`.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
     opts.get(bytes::word_index(names, name, false)?).copied()
 }
 
 /// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 fn parse_bool(v: &[u8]) -> Option<bool> {
     if bytes::word_index(b"1 true yes on", v, true).is_some() {
@@ -425,6 +428,7 @@ pub enum Parsed {
 
 /// Parses the arguments after `argv[0]` and the environment into `cfg`, which
 /// holds the personality's defaults ([`Config::defaults`]).
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn parse_into<'a, A, E>(cfg: &mut Config, argv: A, env: E) -> Result<Parsed, Error<'a>>
 where

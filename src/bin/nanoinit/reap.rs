@@ -56,6 +56,7 @@ impl Reaper {
         }
     }
 
+    // Chosen by scripts/inline-search.py.
     #[inline(never)]
     fn reaped(&mut self, pid: Pid, raw: u32) {
         let ended = Ended::from_wait_status(raw).unwrap_or(Ended::Exited(nanoinit::status::EXIT_INTERNAL));

@@ -67,6 +67,7 @@ impl<'a> Supervisor<'a> {
     }
 
     /// Runs until the policy says exit; returns the exit code.
+    // Chosen by scripts/inline-search.py.
     #[inline(never)]
     pub fn run(&mut self, sfd: &OwnedFd) -> u8 {
         loop {
