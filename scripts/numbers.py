@@ -185,7 +185,14 @@ def cmd_sizes(a):
     plats = s.setdefault("platforms", {})
     for path in a.files:
         p = platform(path)
-        if p:
+        with open(path, "rb") as f:
+            dirty = b"-dirty)" in f.read()
+        if dirty:
+            # build.rs embeds `git describe --dirty` twice: a build of an edited
+            # tree is 12 bytes larger than the same code committed.
+            print(f"numbers: {path} was built from uncommitted changes; its size is not recorded "
+                  "(commit, then make size)")
+        elif p:
             plats[p] = os.path.getsize(path)
     save(d)
     render(d)
