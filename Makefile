@@ -3,11 +3,12 @@ SHELL := /bin/bash
 TARGET := x86_64-unknown-linux-musl
 A64 := aarch64-unknown-linux-musl
 BIN := target/$(TARGET)/release/nanoinit
+# Bytes, for the stripped binary of every platform (scripts/size.sh checks it).
 BUDGET := 16384
 CARGO ?= cargo
 
-.PHONY: all deps build size check test unit integration demo bench image container-test \
-        pause-image pod-test build-aarch64 test-aarch64 release fuzz clean oci-archive oci-test
+.PHONY: all deps build size numbers check test demo bench image container-test pause-image pod-test oci-archive oci-test \
+        build-aarch64 test-aarch64 release clean
 
 all: build
 
@@ -21,15 +22,21 @@ build: deps
 	$(CARGO) build --release --locked
 	@mkdir -p dist && python3 scripts/sstrip.py $(BIN) dist/nanoinit && chmod +x dist/nanoinit
 
-## size: print the binary's size; fail above the budget.
+## size: print the binary's size; fail above the budget; record it in docs/numbers.md.
 size: build
 	@scripts/size.sh dist/nanoinit $(BUDGET)
 
+## numbers: re-render docs/numbers.md and the README's blocks from docs/numbers.json.
+numbers:
+	@python3 scripts/numbers.py render
+
 ## check: the release link proves there is no panic path (build fails otherwise);
-## formatting (rustfmt.toml), clippy with warnings denied; static-binary checks.
+## formatting (rustfmt.toml), clippy with warnings denied; the generated numbers
+## blocks are current; static-binary checks.
 check: build
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	@python3 scripts/numbers.py check
 	@scripts/check-static.sh dist/nanoinit
 	@scripts/check-static.sh $(BIN)
 
@@ -38,6 +45,7 @@ check: build
 ## OCI archive and real containers; Kubernetes-style pods where crun is.
 test: build
 	$(CARGO) test --release --locked
+	@python3 scripts/numbers.py tests
 	@scripts/size.sh dist/nanoinit $(BUDGET)
 	@scripts/check-static.sh dist/nanoinit
 	@scripts/check-static.sh $(BIN)

@@ -63,6 +63,7 @@ fn check(ret: isize) -> Result<usize> {
 }
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)`—sets the signal mask.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn set_mask(mask: u64) -> Result<()> {
     // SAFETY: `mask` is 8 readable bytes, the size argument says 8, and the
@@ -98,7 +99,6 @@ struct KernelSigaction {
 /// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
 /// kernel reap our children before we see their status). Failures are only for
 /// KILL/STOP, which are skipped.
-#[inline(always)]
 pub fn default_all_dispositions() {
     let dfl = KernelSigaction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
     for sig in 1..=nanoinit::signals::NSIG {
@@ -114,6 +114,7 @@ pub fn default_all_dispositions() {
 }
 
 /// `signalfd4(-1, all 64, SFD_CLOEXEC)`—one fd that yields every blocked signal.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn signalfd_all() -> Result<OwnedFd> {
     let mask = SigSet::ALL.0;
@@ -268,6 +269,7 @@ pub enum Forked {
 }
 
 /// `clone(SIGCHLD)`—fork semantics: the child gets a copy of the address space.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn fork() -> Result<Forked> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
@@ -305,6 +307,7 @@ impl CStrArray {
         CStrIter(self.0)
     }
     /// The first string.
+    // Chosen by scripts/inline-search.py.
     #[inline(always)]
     pub fn first(self) -> Option<&'static [u8]> {
         self.iter().next()
@@ -370,6 +373,7 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 }
 
 /// `exit_group(code)`—ends the process.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn exit(code: u8) -> ! {
     // SAFETY: exit_group takes an int and never returns.
@@ -397,6 +401,7 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
 ///
 /// Callers must own no fd object in that range (an `OwnedFd` there would later
 /// close a number that may have been reused).
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn close_range(first: u32, last: u32) -> Result<()> {
     // SAFETY: close_range only closes fds; the caller guarantees no live owned
@@ -418,6 +423,7 @@ fn signal(sig: u8) -> Signal {
 }
 
 /// `kill(pid, sig)`.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     Ok(rustix::process::kill_process(pid, signal(sig))?)
