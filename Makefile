@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 TARGET := x86_64-unknown-linux-musl
 BIN := target/$(TARGET)/release/nanoinit
-# Bytes, for every platform (scripts/platforms.sh holds it and any exception).
+# Bytes, for the stripped binary of every platform (scripts/platforms.sh holds
+# it, and any platform's exception; scripts/size.sh checks it).
 BUDGET := $(shell . scripts/platforms.sh && echo $$PLATFORMS_BUDGET)
 CARGO ?= cargo
 
-.PHONY: all deps build size check test unit integration demo bench image container-test \
-        pause-image pod-test cross test-cross check-cross release fuzz clean oci-archive oci-test
+.PHONY: all deps build size numbers check test demo bench image container-test pause-image pod-test oci-archive oci-test \
+        cross test-cross check-cross release clean
 
 all: build
 
@@ -21,15 +22,21 @@ build: deps
 	$(CARGO) build --release --locked
 	@mkdir -p dist && python3 scripts/sstrip.py $(BIN) dist/nanoinit && chmod +x dist/nanoinit
 
-## size: print the binary's size; fail above the budget.
+## size: print the binary's size; fail above the budget; record it in docs/numbers.md.
 size: build
 	@scripts/size.sh dist/nanoinit $(BUDGET)
 
+## numbers: re-render docs/numbers.md and the README's blocks from docs/numbers.json.
+numbers:
+	@python3 scripts/numbers.py render
+
 ## check: the release link proves there is no panic path (build fails otherwise);
-## formatting (rustfmt.toml), clippy with warnings denied; static-binary checks.
+## formatting (rustfmt.toml), clippy with warnings denied; the generated numbers
+## blocks are current; static-binary checks.
 check: build
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	@python3 scripts/numbers.py check
 	@scripts/check-static.sh dist/nanoinit
 	@scripts/check-static.sh $(BIN)
 
@@ -39,6 +46,7 @@ check: build
 ## real containers; Kubernetes-style pods where crun is.
 test: build
 	$(CARGO) test --release --locked
+	@python3 scripts/numbers.py tests
 	@scripts/size.sh dist/nanoinit $(BUDGET)
 	@scripts/check-static.sh dist/nanoinit
 	@scripts/check-static.sh $(BIN)

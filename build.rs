@@ -1,7 +1,8 @@
 //! Embeds the git commit for `--version`, packs src/help.txt for `--help`, and
 //! gives the init binary (only the binary: the test harnesses link std
 //! normally) its own entry point and a non-PIE static layout without unwind
-//! tables.
+//! tables. Each flag says why below; the README's "Size" section gives the
+//! whole layout.
 use std::{env, fs, path::Path, process::Command};
 
 fn main() {
@@ -32,13 +33,22 @@ fn main() {
     let lld = env::var("RUSTC_LINKER").map(|l| l.contains("lld")).unwrap_or(false);
     let script = Path::new(&dir).join("link/discard.ld");
     let mut args = vec![
+        // Our own entry (sys/<arch>.rs): no crt start-up code, no libc init.
         "--entry=init_entry".to_string(),
+        // No build-id note: bytes nobody reads, and it would differ per build path.
         "--build-id=none".into(),
+        // Nothing would ever mprotect a RELRO region in a static binary with its
+        // own entry; without it no page-aligned gap.
         "-z".into(),
         "norelro".into(),
+        // One R+X and one RW segment instead of four page-aligned ones (GNU ld's
+        // default), whose alignment alone puts the floor near 13 KB.
         "-z".into(),
         "noseparate-code".into(),
+        // Nothing unwinds (panic = "abort"); the script below drops .eh_frame,
+        // which -C force-unwind-tables=no cannot (libcore carries uwtable).
         "--no-eh-frame-hdr".into(),
+        // Discards the crt objects' sections, .eh_frame and .comment.
         "-T".into(),
         script.display().to_string(),
     ];
@@ -67,9 +77,11 @@ fn main() {
             }
         }
     }
-    // core needs memcpy, memset, bcmp and strlen. musl's libc.a (shipped with
-    // the musl targets) provides those sys/<arch>.rs does not define; a gnu
-    // target links no libc at all, so its arch file defines every one.
+    // core calls memcpy, memset and strlen (bcmp too, were a slice compared with
+    // `==`). sys/<arch>.rs defines those whose musl versions are large for a
+    // binary that copies a few hundred bytes at most; on the musl targets
+    // musl's libc.a supplies the rest, and nothing else. A gnu target links no
+    // libc at all, so its arch file defines every one.
     if target_env == "musl" {
         println!("cargo:rustc-link-arg-bins=-lc");
     } else {
@@ -84,9 +96,9 @@ fn main() {
 /// a missing symbol still fails the link as undefined.
 fn empty_glibc_stand_ins() {
     let dir = Path::new(&env::var("OUT_DIR").unwrap()).join("no-glibc");
-    std::fs::create_dir_all(&dir).unwrap();
+    fs::create_dir_all(&dir).unwrap();
     for lib in ["c", "m", "rt", "pthread", "dl", "util"] {
-        std::fs::write(dir.join(format!("lib{lib}.a")), b"!<arch>\n").unwrap();
+        fs::write(dir.join(format!("lib{lib}.a")), b"!<arch>\n").unwrap();
     }
     println!("cargo:rustc-link-search=native={}", dir.display());
 }

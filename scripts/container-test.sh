@@ -12,8 +12,9 @@
 # --init-path.
 # Last line: "N passed, M failed"; exit status 1 on any failure.
 #
-# Host hygiene: scripts/lib/containers.sh (private mount namespace, storage,
-# config and state in one temp dir, crun without cgroups, no network).
+# Host hygiene: scripts/lib/containers.sh (why each step: docs/containers.md,
+# "The container test"): private mount namespace, storage,
+# config and state in one temp dir, crun without cgroups, no network.
 set -uo pipefail
 
 BIN=${1:-dist/nanoinit}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what building and testing nanoinit needs, only when missing.
-# WITH_CROSS=0 skips what only the other platforms need (their Rust targets,
-# qemu-user-static).
+# Installs what building and testing nanoinit needs, only when missing: the
+# one place that installs anything. EXTRA_PKGS are required too;
+# OPTIONAL_PKGS (make bench's peer inits) are tried one by one, and one that
+# cannot be installed (or no root) is named and skipped. WITH_CROSS=0 skips
+# what only the other platforms need (their Rust targets, qemu-user-static).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/platforms.sh
@@ -38,4 +40,17 @@ if ((${#pkgs[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+opt=()
+for p in ${OPTIONAL_PKGS:-}; do dpkg -s "$p" >/dev/null 2>&1 || opt+=("$p"); done
+if ((${#opt[@]})); then
+    if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
+        echo "deps: not root or no apt-get; skipping: ${opt[*]}" >&2
+    else
+        echo "deps: installing ${opt[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        inst() { timeout 240 apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; }
+        inst "${opt[@]}" || { timeout 180 apt-get update -qq >/dev/null 2>&1; inst "${opt[@]}"; } ||
+            for p in "${opt[@]}"; do inst "$p" || echo "deps: cannot install $p; skipped" >&2; done
+    fi
 fi

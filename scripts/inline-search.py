@@ -16,7 +16,7 @@ declarations (extern blocks, required trait items). Each fn's hint is one of
 
 Objective: x86_64 + W*aarch64 bytes (W = 2 by default), sizes of the binaries
 after scripts/sstrip.py; a build that fails (compile error, or the no-panic link
-check) or a binary above the budget (16384) scores infinity.
+check) or a binary above the budget (the Makefile's BUDGET) scores infinity.
 
 Greedy: for each fn in turn, build every alternative hint from the incumbent and
 keep the best one if it strictly lowers the objective; repeat passes until a pass
@@ -327,6 +327,13 @@ def fn_sizes(tree, target_dir):
 
 # ---------------------------------------------------------------- main
 
+def makefile_budget():
+    """BUDGET from the Makefile: the one place the figure is written."""
+    mk = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Makefile")
+    with open(mk) as f:
+        return int(re.search(r"^BUDGET := (\d+)$", f.read(), re.M).group(1))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -334,7 +341,7 @@ def main():
     ap.add_argument("--target-dir", default=os.path.join(repo, "target", "inline-search"))
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--order", choices=["size", "source"], default="size")
-    ap.add_argument("--budget", type=int, default=16384, help="bytes, for each binary")
+    ap.add_argument("--budget", type=int, default=makefile_budget(), help="bytes, for each binary")
     ap.add_argument("--aarch64-weight", type=float, default=2.0)
     ap.add_argument("--only", help="regex on 'file:fn' limiting the candidates")
     ap.add_argument("--dirty-file", default="README.md", help="tracked file that gets a marker line during the run ('' for none)")

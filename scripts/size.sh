@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints each binary's size in bytes and fails above its ceiling.
+# Prints each binary's size in bytes, fails above its ceiling, and records the
+# sizes for the docs (scripts/numbers.py: docs/numbers.md and the README).
 #
 # Usage: scripts/size.sh BIN BUDGET   one binary against BUDGET
 #        scripts/size.sh BIN...       dist/nanoinit-<name> against <name>'s
@@ -30,6 +31,7 @@ check() {
 
 if (($# == 2)) && [[ $2 =~ ^[0-9]+$ ]]; then
     check "$1" "$2"
+    ((fail)) || python3 "$(dirname "${BASH_SOURCE[0]}")/numbers.py" sizes --budget "$PLATFORMS_BUDGET" "$1"
     exit $fail
 fi
 bins=("$@")
@@ -49,4 +51,5 @@ for bin in "${bins[@]}"; do
         check "$bin" "$PLATFORMS_BUDGET"
     fi
 done
+((fail)) || python3 "$(dirname "${BASH_SOURCE[0]}")/numbers.py" sizes --budget "$PLATFORMS_BUDGET" "${bins[@]}"
 exit $fail

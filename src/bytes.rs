@@ -15,7 +15,6 @@ pub struct Split<'a> {
 
 impl<'a> Iterator for Split<'a> {
     type Item = &'a [u8];
-    #[inline(never)]
     fn next(&mut self) -> Option<&'a [u8]> {
         let s = self.rest?;
         match cut(s, self.sep) {
@@ -32,6 +31,7 @@ impl<'a> Iterator for Split<'a> {
 }
 
 /// Splits at the first `sep`: `(before, after)`, or `None` without one.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn cut(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
     for (i, &b) in s.iter().enumerate() {
@@ -43,7 +43,6 @@ pub fn cut(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
 }
 
 /// `s` without `prefix`, if it starts with it (ASCII case folded when `ci`).
-#[inline(never)]
 pub fn strip<'a>(s: &'a [u8], prefix: &[u8], ci: bool) -> Option<&'a [u8]> {
     s.get(..prefix.len()).filter(|h| eq(h, prefix, ci))?;
     s.get(prefix.len()..)
@@ -52,14 +51,12 @@ pub fn strip<'a>(s: &'a [u8], prefix: &[u8], ci: bool) -> Option<&'a [u8]> {
 /// Byte-string equality, ASCII case folded when `ci`. Our own loop: slice `==`
 /// calls `bcmp` through a GOT entry, which alone costs the binary a writable
 /// segment.
-#[inline(never)]
 pub fn eq(a: &[u8], b: &[u8], ci: bool) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| if ci { x.eq_ignore_ascii_case(y) } else { x == y })
 }
 
 /// Index of the first space-separated word of `list` equal to `w` (ASCII case
 /// folded when `ci`).
-#[inline(never)]
 pub fn word_index(list: &[u8], w: &[u8], ci: bool) -> Option<usize> {
     split(list, b' ').position(|x| eq(x, w, ci))
 }

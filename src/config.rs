@@ -72,7 +72,8 @@ pub enum Target {
 pub struct Config {
     /// Whose defaults were used.
     pub personality: Personality,
-    /// Index in argv of the program to run; `None` in pause mode.
+    /// Index in argv of the program to run; `None` is pause mode (no program;
+    /// reap; exit 0 on TERM or INT).
     pub program: Option<usize>,
     /// 0 quiet, 1 warnings, 2 trace of signals and reaps, 3+ debug.
     pub verbosity: u8,
@@ -95,8 +96,6 @@ pub struct Config {
     /// Stop nanoinit itself after forwarding TSTP/TTIN/TTOU (dumb-init's job
     /// control: always as dumb-init, in setsid mode as nanoinit).
     pub job_control: bool,
-    /// Pause mode: no program; reap; exit 0 on TERM or INT.
-    pub pause: bool,
     /// The flag options in effect, one bit per option (in the order of the
     /// long names); the fields above are derived from it once parsing is done.
     pub flags: u16,
@@ -108,7 +107,7 @@ impl PartialEq for Config {
     fn eq(&self, o: &Config) -> bool {
         let behaviour =
             |c: &Config| (c.personality, c.program, c.verbosity, c.session, c.target, c.rewrite, c.remap, c.pdeathsig);
-        let policy = |c: &Config| (c.warn_reap, c.grace_ms, c.wait_all, c.job_control, c.pause);
+        let policy = |c: &Config| (c.warn_reap, c.grace_ms, c.wait_all, c.job_control);
         behaviour(self) == behaviour(o) && policy(self) == policy(o)
     }
 }
@@ -118,7 +117,6 @@ impl Eq for Config {}
 impl Config {
     /// A personality's defaults, before any option or variable. The fields
     /// derived from `flags` are filled in when [`parse_into`] accepts a run.
-    #[inline]
     pub fn defaults(personality: Personality) -> Config {
         Config {
             personality,
@@ -133,7 +131,6 @@ impl Config {
             grace_ms: if personality == Personality::Nanoinit { DEFAULT_GRACE_MS } else { 0 },
             wait_all: false,
             job_control: false,
-            pause: false,
             flags: if personality == Personality::DumbInit { Opt::Setsid.bit() } else { 0 },
         }
     }
@@ -164,7 +161,6 @@ impl Config {
         self.job_control = setsid || dumb;
         self.warn_reap = self.has(Opt::WarnReap);
         self.wait_all = self.has(Opt::Wait);
-        self.pause = self.has(Opt::Pause);
         for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
             // In setsid mode the child's session is orphaned from any job
             // control, so default stop signals would be ignored; SIGSTOP cannot
@@ -211,6 +207,7 @@ impl Config {
     }
 
     /// Applies one environment variable, if it is one of ours. `None` = bad value.
+    // Chosen by scripts/inline-search.py.
     #[inline]
     fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
         let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
@@ -218,8 +215,7 @@ impl Config {
         };
         match opt {
             Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
-            // DUMB_INIT_DEBUG
-            Opt::Help => {
+            DUMB_INIT_DEBUG => {
                 if parse_bool(value)? {
                     self.verbosity = DEBUG_VERBOSITY;
                 }
@@ -276,7 +272,6 @@ pub struct Error<'a> {
 
 impl Error<'_> {
     /// Renders the one-line message (without the `nanoinit: ` prefix).
-    #[inline(never)]
     pub fn render<'l>(&self, l: &'l mut Line) -> &'l mut Line {
         l.template(self.template(), [0, 0], &self.parts())
     }
@@ -294,6 +289,7 @@ impl Error<'_> {
     }
 
     /// The dash, the name and the value, for [`Error::template`].
+    // Chosen by scripts/inline-search.py.
     #[inline]
     pub fn parts(&self) -> [&[u8]; 3] {
         [self.dash.as_bytes(), self.name, self.value]
@@ -348,11 +344,12 @@ const SHORT: &[u8; 16] = b"hVlvsgc repw  aP";
 
 /// The peers' environment variables and `NANOINIT_VERBOSITY`, in `ENV_OPTS`
 /// order; every other option is `NANOINIT_<LONG_NAME>` (`-` as `_`).
-/// `DUMB_INIT_DEBUG` is a boolean meaning "debug verbosity"; it maps to
-/// `Help`, which no variable can mean otherwise.
 const ENV_NAMES: &[u8] = b"TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID \
 DUMB_INIT_DEBUG NANOINIT_VERBOSITY";
-const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Setsid, Opt::Help, Opt::Verbose];
+const ENV_OPTS: [Opt; 6] = [Opt::Subreaper, Opt::Pgroup, Opt::Verbose, Opt::Setsid, DUMB_INIT_DEBUG, Opt::Verbose];
+/// `DUMB_INIT_DEBUG`, a boolean meaning "debug verbosity", has no option of its
+/// own; it borrows `Help`'s slot, which no variable can mean otherwise.
+const DUMB_INIT_DEBUG: Opt = Opt::Help;
 /// Longest `NANOINIT_*` suffix worth comparing (`SINGLE_CHILD`, `REMAP_EXIT`, …).
 const ENV_SUFFIX_MAX: usize = 16;
 
@@ -373,6 +370,7 @@ impl Opt {
         1 << self as u16
     }
     /// Whether the option takes a value.
+    // Chosen by scripts/inline-search.py.
     #[inline(never)]
     fn takes_value(self) -> bool {
         matches!(self, Opt::Rewrite | Opt::RemapExit | Opt::Pdeathsig | Opt::Grace)
@@ -380,12 +378,14 @@ impl Opt {
 }
 
 /// The entry of `opts` whose word in `names` is `name`.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
     opts.get(bytes::word_index(names, name, false)?).copied()
 }
 
 /// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 fn parse_bool(v: &[u8]) -> Option<bool> {
     if bytes::word_index(b"1 true yes on", v, true).is_some() {
@@ -429,6 +429,7 @@ pub enum Parsed {
 
 /// Parses the arguments after `argv[0]` and the environment into `cfg`, which
 /// holds the personality's defaults ([`Config::defaults`]).
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn parse_into<'a, A, E>(cfg: &mut Config, argv: A, env: E) -> Result<Parsed, Error<'a>>
 where

@@ -26,7 +26,6 @@ impl Default for Line {
 
 impl Line {
     /// Appends bytes, dropping what does not fit (one byte stays free for the newline).
-    #[inline(never)]
     pub fn push(&mut self, s: &[u8]) -> &mut Self {
         for &b in s {
             if self.len + 1 >= LINE_MAX {
@@ -43,7 +42,6 @@ impl Line {
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.push(s.as_bytes())
     }
-    #[inline(never)]
     /// Appends a number in decimal.
     pub fn num(&mut self, n: u32) -> &mut Self {
         let mut d = [0; U32_DIGITS];

@@ -7,7 +7,6 @@ pub const PATH_BUF: usize = 4096;
 pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Whether `prog` is used as given rather than searched for (it contains a `/`).
-#[inline(always)]
 // A plain scan: core's `contains` goes through its vectorised memchr, 200 bytes more.
 #[allow(clippy::manual_contains)]
 pub fn is_explicit(prog: &[u8]) -> bool {
@@ -31,6 +30,7 @@ pub fn join<'b>(dir: &[u8], prog: &[u8], buf: &'b mut [u8; PATH_BUF]) -> Option<
 }
 
 /// Copies `src` into `buf` at `at`; returns the new end, or `None` when it does not fit.
+// Chosen by scripts/inline-search.py.
 #[inline]
 pub fn append(buf: &mut [u8], at: usize, src: &[u8]) -> Option<usize> {
     let end = at.checked_add(src.len())?;

@@ -33,6 +33,7 @@ CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 /// `+N` when not 0: `(b"TERM", 0)`, `(b"RTMIN", 3)`, and `(b"", 0)` for a number
 /// with no name (32, 33, out of range). Real-time signals are always named from
 /// RTMIN (RTMAX-n is parsed, not printed).
+// Chosen by scripts/inline-search.py.
 #[inline]
 pub fn name(sig: u8) -> (&'static [u8], u8) {
     match sig {
@@ -66,6 +67,7 @@ pub fn parse(spec: &[u8], allow_zero: bool) -> Result<u8, SpecError> {
 }
 
 /// `RTMIN`, `RTMIN+n` (or `RTMAX`, `RTMAX-n`), kept within 34..=64.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 fn parse_rt(body: &[u8], base_name: &[u8], base: u8, up: bool) -> Option<u8> {
     let rest = crate::bytes::strip(body, base_name, true)?;
@@ -121,6 +123,7 @@ pub struct Rewrite {
 }
 
 impl Default for Rewrite {
+    // Chosen by scripts/inline-search.py.
     #[inline(always)]
     fn default() -> Self {
         Rewrite { to: [0; NSIG as usize], explicit: SigSet::EMPTY }

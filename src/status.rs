@@ -14,6 +14,7 @@ pub const SIGNAL_EXIT_BASE: u32 = 128;
 /// The exit code for a program that could not be executed, as sh reports it:
 /// 127 when it was not found, 126 when it was found but could not run
 /// (EACCES, ENOEXEC, a directory, …).
+// Chosen by scripts/inline-search.py.
 #[inline(never)]
 pub fn exec_failure_code(errno: i32) -> u8 {
     match errno {

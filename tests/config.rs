@@ -1,6 +1,6 @@
 //! The drop-in interface as pure data: `nanoinit::config::parse(argv, env)` for
 //! every option and environment variable in each personality, and the signal
-//! names of `nanoinit::signals`. No process is started here (see tests/dropin.rs).
+//! names of `nanoinit::signals`. No process is started here (see tests/dropin/).
 use nanoinit::config::{self, Action, Config, ErrorKind, Personality, Session, Target};
 use nanoinit::line::Line;
 use nanoinit::signals::{self, SigSet, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};

@@ -33,6 +33,8 @@ fn assert_exec_failure(o: &Output, code: i32, prog: &str, why: &str) {
     assert_eq!(o.stderr, format!("nanoinit: cannot run '{prog}': {why}\n"), "{prog:?}");
 }
 
+/// Edge cases of value parsing. The common usage errors, in every personality
+/// and both modes, are in tests/dropin/usage.rs.
 #[test]
 fn bad_values_are_one_line_and_exit_2() {
     let cases: &[(&[&str], &str)] = &[
@@ -44,16 +46,13 @@ fn bad_values_are_one_line_and_exit_2() {
         (&["-e", "0x10", "true"], "bad value for -e: '0x10'"),
         (&["-e", "", "true"], "bad value for -e: ''"),
         (&["-e", "1,,2", "true"], "bad value for -e: '1,,2'"),
-        (&["-e", "256", "true"], "bad value for -e: '256'"),
         (&["-e4294967296", "true"], "bad value for -e: '4294967296'"),
         (&["-e", "99999999999999999999", "true"], "bad value for -e: '99999999999999999999'"),
         (&["--remap-exit=1x", "true"], "bad value for --remap-exit: '1x'"),
-        (&["--grace", "99999999999", "true"], "bad value for --grace: '99999999999'"),
         (&["--grace", "4294968", "true"], "bad value for --grace: '4294968'"),
         (&["--grace", "4294967.296", "true"], "bad value for --grace: '4294967.296'"),
         (&["--grace", "1.2345", "true"], "bad value for --grace: '1.2345'"),
         (&["--grace", " 1", "true"], "bad value for --grace: ' 1'"),
-        (&["--grace", "-1", "true"], "bad value for --grace: '-1'"),
         (&["--grace", "1e3", "true"], "bad value for --grace: '1e3'"),
         (&["--grace", "1.", "true"], "bad value for --grace: '1.'"),
         (&["--grace=.5", "true"], "bad value for --grace: '.5'"),
@@ -66,17 +65,13 @@ fn bad_values_are_one_line_and_exit_2() {
         (&["-r", ":", "true"], "bad value for -r: ':'"),
         (&["-r", "TERM:INT:HUP", "true"], "bad value for -r: 'TERM:INT:HUP'"),
         (&["-r", "RTMIN+31:0", "true"], "bad value for -r: 'RTMIN+31:0'"),
-        (&["--bogus", "true"], "unknown option --bogus"),
-        (&["-x", "true"], "unknown option -x"),
         (&["-vx", "true"], "unknown option -x"),
         (&["--wait=1", "true"], "no value allowed for --wait: '1'"),
         (&["--help=me"], "no value allowed for --help: 'me'"),
         (&["-e"], "missing value for -e"),
         (&["--grace"], "missing value for --grace"),
-        (&[], "no program given"),
         (&["--"], "no program given"),
         (&["-v", "-g", "--"], "no program given"),
-        (&["-P", "true"], "-P runs no program: 'true'"),
     ];
     for (args, line) in cases {
         let o = finish(command(Mode::Subreaper, args), Mode::Subreaper);
@@ -96,8 +91,6 @@ fn bad_environment_is_one_line_and_exit_2() {
         ("TINI_VERBOSITY", " 2"),
         ("NANOINIT_GRACE", "1x"),
         ("NANOINIT_GRACE", "99999999999"),
-        ("NANOINIT_REMAP_EXIT", "256"),
-        ("NANOINIT_REWRITE", "TERM"),
         ("NANOINIT_PDEATHSIG", "0"),
         ("TINI_SUBREAPER", "maybe"),
         ("DUMB_INIT_SETSID", "2"),

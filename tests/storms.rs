@@ -185,8 +185,7 @@ fn hundred_thousand_signals() {
 
 /// Whether `pid` has no signal pending (process-wide or thread).
 fn idle(pid: i32) -> bool {
-    const NONE: Option<&str> = Some("0000000000000000");
-    status_field(pid, "ShdPnd").as_deref() == NONE && status_field(pid, "SigPnd").as_deref() == NONE
+    sig_mask(pid, "ShdPnd") == Some(0) && sig_mask(pid, "SigPnd") == Some(0)
 }
 
 /// The name nanoinit logs for a signal.

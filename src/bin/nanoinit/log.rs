@@ -30,7 +30,6 @@ impl Log {
 
     /// `nanoinit: [warning: ]MESSAGE[: ERRNO TEXT]`, when `level` is enabled.
     /// `errno` 0 means none.
-    #[inline(never)]
     pub fn emit(self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
         if level != Level::Error && level as u8 > self.verbosity || STDERR_GONE.load(Ordering::Relaxed) {
             return;

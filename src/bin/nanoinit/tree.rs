@@ -16,6 +16,7 @@ const READ_BUF: usize = 4096;
 const MAX_DEPTH: u32 = 8;
 
 /// Sends `sig` to every descendant of nanoinit (`me`).
+// Chosen by scripts/inline-search.py.
 #[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<(), Error> {
     if me == Pid::INIT {

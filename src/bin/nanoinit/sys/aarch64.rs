@@ -5,7 +5,7 @@
 ///
 /// # Safety
 /// The arguments must be valid for system call `nr` as the kernel documents it.
-// Out of line here (inline on x86_64): with fixed-width instructions one call
+// Out of line here (x86_64's is inlined): with fixed-width instructions one call
 // is smaller than the set-up of x8 and `svc` at every site (measured: 44 bytes).
 #[inline(never)]
 pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> isize {

@@ -68,6 +68,7 @@ fn check(ret: isize) -> Result<usize> {
 }
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)`—sets the signal mask.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn set_mask(mask: u64) -> Result<()> {
     // SAFETY: `mask` is 8 readable bytes, the size argument says 8, and the
@@ -101,7 +102,6 @@ const_assert_eq!(libc::SIG_DFL, 0);
 /// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
 /// kernel reap our children before we see their status). Failures are only for
 /// KILL/STOP, which are skipped.
-#[inline(always)]
 pub fn default_all_dispositions() {
     let dfl = SIGACTION_DFL;
     for sig in 1..=nanoinit::signals::NSIG {
@@ -117,6 +117,7 @@ pub fn default_all_dispositions() {
 }
 
 /// `signalfd4(-1, all 64, SFD_CLOEXEC)`—one fd that yields every blocked signal.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn signalfd_all() -> Result<OwnedFd> {
     let mask = SigSet::ALL.0;
@@ -293,6 +294,7 @@ const CLONE_ARGS: (usize, usize) =
     if cfg!(target_arch = "s390x") { (0, libc::SIGCHLD as usize) } else { (libc::SIGCHLD as usize, 0) };
 
 /// `clone(SIGCHLD)`—fork semantics: the child gets a copy of the address space.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn fork() -> Result<Forked> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a private copy
@@ -330,6 +332,7 @@ impl CStrArray {
         CStrIter(self.0)
     }
     /// The first string.
+    // Chosen by scripts/inline-search.py.
     #[inline(always)]
     pub fn first(self) -> Option<&'static [u8]> {
         self.iter().next()
@@ -395,6 +398,7 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 }
 
 /// `exit_group(code)`—ends the process.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn exit(code: u8) -> ! {
     // SAFETY: exit_group takes an int and never returns.
@@ -420,6 +424,7 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
 ///
 /// Callers must own no fd object in that range (an `OwnedFd` there would later
 /// close a number that may have been reused).
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn close_range(first: u32, last: u32) -> Result<()> {
     // SAFETY: close_range only closes fds; the caller guarantees no live owned
@@ -439,6 +444,7 @@ fn pid_arg(pid: i32) -> usize {
 }
 
 /// `kill(pid, sig)`.
+// Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     kill_raw(pid.as_raw_pid(), sig)

@@ -5,7 +5,6 @@
 ///
 /// # Safety
 /// The arguments must be valid for system call `nr` as the kernel documents it.
-#[inline(always)]
 pub unsafe fn syscall5(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> isize {
     let ret: isize;
     // SAFETY: the caller guarantees the arguments suit `nr`; the kernel clobbers
