@@ -12,6 +12,7 @@ pub mod errno;
 pub mod line;
 pub mod num;
 pub mod path;
+pub mod proc;
 pub mod signals;
 pub mod status;
 pub mod text;
