@@ -256,3 +256,30 @@ fn signal_all_reaches_every_level() {
     let r = run("-v --signal-all", main, after);
     r.check(&["nanoinit exited 143", "left 0", "sibling alive"], &["unable"]);
 }
+
+#[test]
+fn siblings_are_never_signalled_while_descendants_churn() {
+    if !is_root() {
+        return eprintln!("skipped: needs root");
+    }
+    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    // Descendants and siblings are born and reaped all the time, so pids are
+    // freed and handed out again while nanoinit forwards 300 USR1s to every
+    // descendant; a sibling (a child of the namespace's PID 1) notes any USR1
+    // it gets, and its short `sleep` would die of one.
+    let main = "trap '' USR1; while :; do (:) & (:) & (:) & wait; done";
+    let after = r#"
+        HITS=$READY.hits
+        ( while [ ! -e "$READY.stop" ]; do
+            ( trap 'echo hit >> "$HITS"' USR1; sleep 0.01 || echo "sleep died" >> "$HITS" ) &
+            ( trap 'echo hit >> "$HITS"' USR1; sleep 0.01 || echo "sleep died" >> "$HITS" )
+          done ) &
+        churn=$!
+        i=0; while [ $i -lt 300 ]; do kill -USR1 $nano; i=$((i + 1)); sleep 0.01; done
+        : > "$READY.stop"; wait $churn
+        [ -s "$HITS" ] && echo "sibling signalled: $(sort "$HITS" | uniq -c)"
+        kill -TERM $nano
+    "#;
+    let r = run("-v --signal-all", main, after);
+    r.check(&["nanoinit exited 143", "forwarded SIGUSR1", "left 0", "sibling alive"], &["sibling signalled", "unable"]);
+}
