@@ -25,6 +25,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+#[path = "compare/trees.rs"]
+mod trees;
+
 /// argv[1] that turns this binary into a workload.
 const WORKLOAD: &str = "__nanoinit_bench_workload";
 /// The main child's run time in the early-SIGTERM test (a loss = it ran all of it).
@@ -42,6 +45,8 @@ struct Plan {
     reap_rounds: usize,
     early_max: usize,
     early_budget: Duration,
+    /// Rounds of ending a tree of `trees::TREE_SIZE` processes.
+    tree_rounds: usize,
 }
 
 impl Plan {
@@ -58,6 +63,7 @@ impl Plan {
                 reap_rounds: 1,
                 early_max: 100,
                 early_budget: Duration::from_secs(2),
+                tree_rounds: 1,
             }
         } else {
             Plan {
@@ -71,6 +77,7 @@ impl Plan {
                 reap_rounds: 3,
                 early_max: 1000,
                 early_budget: Duration::from_secs(5),
+                tree_rounds: 3,
             }
         }
     }
@@ -118,6 +125,8 @@ fn main() {
         r.round_trip(&plan, &inits, &me, &tmp.0);
         say("bench: early SIGTERM");
         r.early(&plan, &inits, &me);
+        say("bench: ending a big tree");
+        r.trees(plan.tree_rounds, &inits, &me, &tmp.0);
     }
     let elapsed = started.elapsed();
     r.footer(&notes, elapsed);
@@ -1339,6 +1348,8 @@ fn workload(args: &[String]) -> ! {
         "sigecho" => sigecho(arg(1)),
         "orphans" => orphans(arg(1).parse().unwrap_or(1000), arg(2)),
         "storm" => storm(arg(1).parse().unwrap_or(2000), arg(2)),
+        "tree" => trees::tree(arg(1)),
+        "treehost" => trees::treehost(arg(1), arg(2), args.get(3..).unwrap_or(&[])),
         other => {
             eprintln!("bench workload: unknown mode {other:?}");
             std::process::exit(2)
