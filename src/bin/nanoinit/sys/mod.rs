@@ -2,10 +2,11 @@
 //!
 //! rustix does every syscall it exposes publicly. The ones it keeps private
 //! (rt_sigprocmask, rt_sigaction, signalfd4, clone, execve, exit_group,
-//! setitimer, close_range, TIOCNOTTY) are raw syscalls here, each behind a safe
-//! function with a typed result; so are `openat` and fd borrowing, whose rustix
-//! forms keep an assert (a panic path) in the binary, `waitid`, whose rustix
-//! form hides the pid, and `kill` by a raw id, which needs no `Pid` round trip.
+//! setitimer, close_range, TIOCNOTTY, getdents64) are raw syscalls here, each
+//! behind a safe function with a typed result; so are `openat`, `pidfd_open`
+//! and fd borrowing, whose rustix forms keep an assert (a panic path) in the
+//! binary, `waitid`, whose rustix form hides the pid, and `kill` by a raw id,
+//! which needs no `Pid` round trip.
 //!
 //! # Safety
 //! Everything here relies on nanoinit being single-threaded (no libc, no threads),
@@ -435,6 +436,29 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
 pub fn kill_id(id: i32, sig: u8) -> Result<()> {
     // SAFETY: kill takes two integers and touches no memory of ours.
     check(unsafe { syscall5(libc::SYS_kill as usize, id as usize, usize::from(sig), 0, 0, 0) }).map(|_| ())
+}
+
+/// `pidfd_open(pid, 0)`—a handle on the process that holds `pid` now: a
+/// signal through it reaches that process or nobody, even once the number has
+/// been reused.
+pub fn pidfd_open(pid: Pid) -> Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags, no pointers.
+    owned(check(unsafe { syscall5(libc::SYS_pidfd_open as usize, pid.as_raw_pid() as usize, 0, 0, 0, 0) })?)
+}
+
+/// `pidfd_send_signal(pidfd, sig, NULL, 0)`.
+pub fn pidfd_kill(pidfd: &OwnedFd, sig: u8) -> Result<()> {
+    Ok(rustix::process::pidfd_send_signal(borrow(pidfd), signal(sig))?)
+}
+
+/// `getdents64(fd, buf)`—the next directory records; 0 at the end.
+pub fn getdents(dir: &OwnedFd, buf: &mut [u8]) -> Result<usize> {
+    use rustix::fd::AsRawFd;
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which
+    // lives across the call; the fd is open while `dir` is borrowed.
+    check(unsafe {
+        syscall5(libc::SYS_getdents64 as usize, dir.as_raw_fd() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0)
+    })
 }
 
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
