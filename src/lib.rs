@@ -14,6 +14,7 @@ pub mod line;
 pub mod num;
 pub mod path;
 pub mod policy;
+pub mod proc;
 pub mod signals;
 pub mod status;
 pub mod text;

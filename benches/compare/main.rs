@@ -36,6 +36,7 @@ mod round_trip;
 mod startup;
 mod stats;
 mod syscalls;
+mod trees;
 mod workload;
 use inits::*;
 use ns::*;
@@ -60,6 +61,8 @@ struct Plan {
     reap_rounds: usize,
     early_max: usize,
     early_budget: Duration,
+    /// Rounds of ending a tree of `trees::TREE_SIZE` processes.
+    tree_rounds: usize,
 }
 
 impl Plan {
@@ -76,6 +79,7 @@ impl Plan {
                 reap_rounds: 1,
                 early_max: 100,
                 early_budget: Duration::from_secs(2),
+                tree_rounds: 1,
             }
         } else {
             Plan {
@@ -89,6 +93,7 @@ impl Plan {
                 reap_rounds: 3,
                 early_max: 1000,
                 early_budget: Duration::from_secs(5),
+                tree_rounds: 3,
             }
         }
     }
@@ -133,6 +138,8 @@ fn main() {
         r.round_trip(&plan, &inits, &me, &tmp.0);
         say("bench: early SIGTERM");
         r.early(&plan, &inits, &me);
+        say("bench: ending a big tree");
+        r.trees(plan.tree_rounds, &inits, &me, &tmp.0);
     }
     let elapsed = started.elapsed();
     r.footer(&notes, elapsed);

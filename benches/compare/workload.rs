@@ -22,6 +22,8 @@ pub fn workload(args: &[String]) -> ! {
         "sigecho" => sigecho(arg(1)),
         "orphans" => orphans(arg(1).parse().unwrap_or(1000), arg(2)),
         "storm" => storm(arg(1).parse().unwrap_or(2000), arg(2)),
+        "tree" => super::trees::tree(arg(1)),
+        "treehost" => super::trees::treehost(arg(1), arg(2), args.get(3..).unwrap_or(&[])),
         other => {
             eprintln!("bench workload: unknown mode {other:?}");
             std::process::exit(2)

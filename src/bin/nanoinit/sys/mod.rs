@@ -1,7 +1,7 @@
 //! The syscall layer: the only `unsafe` in nanoinit besides the entry point.
 //!
 //! Every syscall nanoinit makes is a raw one here, each behind a safe function
-//! with a typed result, through the one `syscall5` of `arch`. rustix supplies
+//! with a typed result, through the `syscall3`/`syscall5` of `arch`. rustix supplies
 //! types only (`Pid`): on i686 its syscalls go through the vDSO, whose parser
 //! costs ~2 KB and keeps panic paths the release link refuses, and its
 //! runtime calls (clone, execve, the signal mask) are private anyway.
@@ -455,6 +455,29 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
 /// our own group and everyone).
 pub fn kill_id(id: i32, sig: u8) -> Result<()> {
     kill_raw(id, sig)
+}
+
+/// `pidfd_open(pid, 0)`—a handle on the process that holds `pid` now: a
+/// signal through it reaches that process or nobody, even once the number has
+/// been reused.
+pub fn pidfd_open(pid: Pid) -> Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags, no pointers.
+    owned(check(unsafe { syscall3(libc::SYS_pidfd_open as usize, pid.as_raw_pid() as usize, 0, 0) })?)
+}
+
+/// `pidfd_send_signal(pidfd, sig, NULL, 0)`.
+pub fn pidfd_kill(pidfd: &OwnedFd, sig: u8) -> Result<()> {
+    // SAFETY: the siginfo pointer is null (the kernel fills in a kill(2)-like
+    // one) and the flags 0; the fd is open while `pidfd` is borrowed.
+    check(unsafe { syscall5(libc::SYS_pidfd_send_signal as usize, pidfd.0 as usize, usize::from(sig), 0, 0, 0) })
+        .map(|_| ())
+}
+
+/// `getdents64(fd, buf)`—the next directory records; 0 at the end.
+pub fn getdents(dir: &OwnedFd, buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which
+    // lives across the call; the fd is open while `dir` is borrowed.
+    check(unsafe { syscall3(libc::SYS_getdents64 as usize, dir.0 as usize, buf.as_mut_ptr() as usize, buf.len()) })
 }
 
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
