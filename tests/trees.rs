@@ -267,8 +267,11 @@ fn siblings_are_never_signalled_while_descendants_churn() {
     // freed and handed out again while nanoinit forwards 300 USR1s to every
     // descendant; a sibling (a child of the namespace's PID 1) notes any USR1
     // it gets, and its short `sleep` would die of one.
-    let main = "trap '' USR1; while :; do (:) & (:) & (:) & wait; done";
+    // The main program notes it is ready once its trap is set: a USR1 before
+    // that would kill it (and on busy cores the first one can come first).
+    let main = "trap '' USR1; printf x >> \"$READY\"; while :; do (:) & (:) & (:) & wait; done";
     let after = r#"
+        while [ ! -s "$READY" ]; do sleep 0.01; done
         HITS=$READY.hits
         ( while [ ! -e "$READY.stop" ]; do
             ( trap 'echo hit >> "$HITS"' USR1; sleep 0.01 || echo "sleep died" >> "$HITS" ) &
