@@ -213,7 +213,8 @@ impl Config {
     /// Applies one environment variable, if it is one of ours. `None` = bad value.
     #[inline]
     fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
-        let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
+        let peer = lookup(ENV_NAMES, &ENV_OPTS, name);
+        let Some(opt) = peer.or_else(|| nanoinit_env(name)) else {
             return Some(());
         };
         match opt {
@@ -225,7 +226,9 @@ impl Config {
                 }
             }
             o if o.takes_value() => self.apply(o, true, value)?,
-            o => self.apply(o, parse_bool(value)?, value)?,
+            // TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID: their
+            // owners test for presence (getenv != NULL), so set but empty is on.
+            o => self.apply(o, (peer.is_some() && value.is_empty()) || parse_bool(value)?, value)?,
         }
         Some(())
     }
