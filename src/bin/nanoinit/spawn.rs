@@ -6,6 +6,7 @@ use nanoinit::path::{self, PATH_BUF};
 use rustix::pipe::{pipe_with, PipeFlags};
 use rustix::process::{self, Pid};
 
+use crate::log::{Level, Log};
 use crate::sys::{self, CStrArray, Error, Forked};
 
 /// Why the program is not running.
@@ -41,13 +42,23 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
             }
             let mut errno = [0u8; 4];
             // Returns 0 bytes once execve closes the pipe, or 4 with its errno.
+            // No EINTR here: every signal is blocked, and with no handler the
+            // kernel restarts the read itself.
             match rustix::io::read(sys::borrow(&read_end), &mut errno) {
+                Ok(0) => Ok(pid),
                 Ok(4) => {
                     // Collect the failed child so it never lingers as a zombie.
                     let _ = process::waitpid(Some(pid), process::WaitOptions::empty());
                     Err(SpawnError::Exec(Error(i32::from_ne_bytes(errno))))
                 }
-                _ => Ok(pid),
+                // Unknown whether execve worked (a short read cannot come from
+                // the child's one 4-byte write). It runs either way, and its
+                // exit code (126/127 after a failed execve) will tell.
+                r => {
+                    let e = Error(r.err().map_or(libc::EIO, |e| e.raw_os_error()));
+                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e);
+                    Ok(pid)
+                }
             }
         }
     }
