@@ -15,6 +15,7 @@ mod tree;
 
 use nanoinit::config::{self, Config, Parsed, Personality, Session};
 use nanoinit::policy::Policy;
+use nanoinit::signals::{self, SigSet, SIGKILL, SIGSTOP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::{help, text};
 use rustix::fd::AsRawFd;
@@ -22,7 +23,7 @@ use rustix::process::{self, Pid};
 
 use crate::log::{Level, Log};
 use crate::spawn::SpawnError;
-use crate::sys::{Error, StartupArgs};
+use crate::sys::StartupArgs;
 
 /// Called by `init_entry` with the kernel's initial stack pointer.
 ///
@@ -77,9 +78,7 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
         log.say(Level::Error, "unable to block signals", [0, 0]);
         return EXIT_INTERNAL;
     }
-    // Inherited SIG_IGN must not reach the child, and an ignored SIGCHLD would
-    // have the kernel reap our children before we learn their status.
-    sys::default_all_dispositions();
+    clean_inheritance();
     let me = process::getpid();
     if me != Pid::INIT {
         become_subreaper(log, me);
@@ -129,13 +128,56 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     supervise::run(&mut policy, &mut supervise::Act { log, me }, &sfd)
 }
 
+/// The lowest fd nanoinit's own files may take: 0–2 belong to the program.
+const FIRST_OWN_FD: i32 = 3;
+/// Bytes of `/proc/self/status` read; its `SigIgn:` line is about 700 bytes in.
+const STATUS_BUF: usize = 2048;
+
+/// Undoes what must not pass from our parent to the program, before nanoinit
+/// opens anything of its own: dispositions set to SIG_IGN (the only ones
+/// execve keeps; an ignored SIGCHLD would also have the kernel reap our
+/// children unseen), and closed standard fds, which our own fds would take.
+///
+/// One read of `SigIgn` names the few signals to reset (all of them when /proc
+/// cannot tell). The fd it is read from says whether 0–2 are open, since the
+/// kernel hands out the lowest free number: one that lands below 3 stays open,
+/// close-on-exec, holding the place (the program still finds that fd closed,
+/// as it would without nanoinit), and the next one is tried. Without /proc, `/`
+/// (O_PATH) holds the places.
+#[inline(always)]
+fn clean_inheritance() {
+    // Every signal but KILL and STOP, whose dispositions nobody can change.
+    let mut ignored = SigSet(SigSet::ALL.0 & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1)));
+    for _ in 0..=FIRST_OWN_FD {
+        let Ok(fd) =
+            sys::open_readonly(b"/proc/self/status\0", 0).or_else(|_| sys::open_readonly(b"/\0", libc::O_PATH))
+        else {
+            break;
+        };
+        if fd.as_raw_fd() < FIRST_OWN_FD {
+            core::mem::forget(fd);
+            continue;
+        }
+        let mut buf = [0u8; STATUS_BUF];
+        // On `/` (O_PATH) the read fails: then every signal is reset.
+        if let Ok(n) = rustix::io::read(sys::borrow(&fd), &mut buf) {
+            ignored = signals::ignored_from_status(buf.get(..n).unwrap_or(&[])).unwrap_or(ignored);
+        }
+        break;
+    }
+    sys::default_dispositions(ignored);
+}
+
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
 fn become_subreaper(log: Log, me: Pid) {
-    // Read back: a prctl that "succeeds" without effect must not go unnoticed.
-    let set = process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper());
-    if !matches!(set, Ok(Some(_))) {
-        log.failed(Level::Warn, "become subreaper", Error(set.err().map_or(0, |e| e.raw_os_error())));
-    }
+    // Read back: a prctl that "succeeds" without effect (a sandbox that stubs
+    // it) must not go unnoticed.
+    let (what, errno) = match process::set_child_subreaper(Some(me)).and_then(|()| process::child_subreaper()) {
+        Ok(Some(_)) => return,
+        Ok(None) => ("become subreaper: prctl had no effect", 0),
+        Err(e) => ("become subreaper", e.raw_os_error()),
+    };
+    log.failed(Level::Warn, what, crate::sys::Error(errno));
 }
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
@@ -144,11 +186,10 @@ fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = process::chdir(c"/") {
         log.failed(Level::Warn, "chdir to /", e.into());
     }
-    const FIRST: u32 = 3;
-    let keep = keep as u32;
-    let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
+    let (first, keep) = (FIRST_OWN_FD as u32, keep as u32);
+    let below = if keep > first { sys::close_range(first, keep - 1) } else { Ok(()) };
     // Failure leaves fds open in nanoinit only; nothing to report to anyone.
-    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX));
+    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1).max(first), u32::MAX));
 }
 
 #[cfg(not(any(debug_assertions, feature = "allow-panic")))]

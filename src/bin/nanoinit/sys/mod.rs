@@ -94,22 +94,26 @@ struct KernelSigaction {
     mask: u64,
 }
 
-/// `rt_sigaction(sig, SIG_DFL)` for every catchable signal: an inherited
-/// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
-/// kernel reap our children before we see their status). Failures are only for
-/// KILL/STOP, which are skipped.
+/// `rt_sigaction(sig, SIG_DFL)` for each signal of `set`: an inherited SIG_IGN
+/// would otherwise reach the child (and an ignored SIGCHLD would make the kernel
+/// reap our children before we see their status). KILL and STOP are refused by
+/// the kernel, harmlessly.
 #[inline(always)]
-pub fn default_all_dispositions() {
+pub fn default_dispositions(set: SigSet) {
     let dfl = KernelSigaction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
-    for sig in 1..=nanoinit::signals::NSIG {
-        if sig == nanoinit::signals::SIGKILL || sig == nanoinit::signals::SIGSTOP {
-            continue;
+    let (mut left, mut sig) = (set.0, 0usize);
+    // A shift loop rather than a range over 1..=64: smaller, and it stops after
+    // the last signal to reset.
+    while left != 0 {
+        sig += 1;
+        if left & 1 != 0 {
+            // SAFETY: `dfl` is a valid kernel sigaction for the duration of the
+            // call, the old-action pointer is null, and the set size is the kernel's.
+            let _ = unsafe {
+                syscall5(libc::SYS_rt_sigaction as usize, sig, &dfl as *const _ as usize, 0, KERNEL_SIGSET, 0)
+            };
         }
-        // SAFETY: `dfl` is a valid kernel sigaction for the duration of the call,
-        // the old-action pointer is null, and the set size is the kernel's.
-        let _ = unsafe {
-            syscall5(libc::SYS_rt_sigaction as usize, usize::from(sig), &dfl as *const _ as usize, 0, KERNEL_SIGSET, 0)
-        };
+        left >>= 1;
     }
 }
 
