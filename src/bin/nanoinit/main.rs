@@ -163,6 +163,9 @@ fn clean_inheritance() {
         if let Ok(n) = rustix::io::read(sys::borrow(&fd), &mut buf) {
             ignored = signals::ignored_from_status(buf.get(..n).unwrap_or(&[])).unwrap_or(ignored);
         }
+        // Left open (close-on-exec): `let_go_of_resources` closes it with the
+        // rest once the program runs, one system call fewer before it starts.
+        core::mem::forget(fd);
         break;
     }
     sys::default_dispositions(ignored);

@@ -376,14 +376,15 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 /// `exit_group(code)`—ends the process.
 #[inline(always)]
 pub fn exit(code: u8) -> ! {
-    // SAFETY: exit_group takes an int and never returns.
-    unsafe {
-        syscall5(libc::SYS_exit_group as usize, usize::from(code), 0, 0, 0, 0);
+    // exit_group does not return; if it ever did (a fault injected by a
+    // tracer), trying again beats spinning. The loop also tells the type
+    // checker that this function never returns, without a panic path.
+    loop {
+        // SAFETY: exit_group takes an int and ends the process.
+        unsafe {
+            syscall5(libc::SYS_exit_group as usize, usize::from(code), 0, 0, 0, 0);
+        }
     }
-    // Not reached: exit_group does not return. The loop only tells the type
-    // checker so, without a panic path.
-    #[allow(clippy::empty_loop)]
-    loop {}
 }
 
 /// `setitimer(ITIMER_REAL)`—SIGALRM (si_code SI_KERNEL) after `ms`; 0 disarms.
