@@ -117,10 +117,15 @@ const MASK_DIGITS: usize = 16;
 /// survived execve. `None` when the line is missing or cut short (a read that
 /// stopped mid-line), so the caller can fall back to resetting every signal.
 pub fn ignored_from_status(text: &[u8]) -> Option<SigSet> {
-    let hex = crate::bytes::split(text, b'\n').find_map(|l| crate::bytes::strip(l, b"SigIgn:\t", false))?;
-    if hex.len() != MASK_DIGITS {
-        return None;
-    }
+    // Never the first line, so it follows a newline (which rules out any
+    // other field ending in "SigIgn").
+    let mut rest = text;
+    let hex = loop {
+        if let Some(after) = crate::bytes::strip(rest, b"\nSigIgn:\t", false) {
+            break after.get(..MASK_DIGITS)?;
+        }
+        rest = rest.get(1..)?;
+    };
     let mut mask = 0u64;
     for &c in hex {
         mask = mask << 4 | u64::from((c as char).to_digit(16)?);
@@ -262,14 +267,14 @@ mod tests {
         let status = b"Name:\tx\nSigBlk:\tffffffffffffffff\nSigIgn:\t0000000000011000\nSigCgt:\t0\n";
         let set = ignored_from_status(status).unwrap();
         assert!(set.contains(13) && set.contains(17) && !set.contains(15));
-        assert_eq!(ignored_from_status(b"SigIgn:\t8000000000000001"), Some(SigSet(1 | 1 << 63)));
+        assert_eq!(ignored_from_status(b"x\nSigIgn:\t8000000000000001"), Some(SigSet(1 | 1 << 63)));
         // Cut mid-line, missing, not hex, or a look-alike field: no answer.
         for bad in [
-            &b"SigIgn:\t00000000000110"[..],
+            &b"x\nSigIgn:\t00000000000110"[..],
             b"",
             b"SigBlk:\t0000000000000000\n",
-            b"SigIgn:\t000000000001100g\n",
-            b"XSigIgn:\t0000000000000000",
+            b"x\nSigIgn:\t000000000001100g\n",
+            b"x\nXSigIgn:\t0000000000000000",
         ] {
             assert_eq!(ignored_from_status(bad), None, "{}", String::from_utf8_lossy(bad));
         }

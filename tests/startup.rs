@@ -246,10 +246,7 @@ fn an_undecodable_wait_status_is_named() {
             return;
         };
         assert_eq!(code, 1, "{mode:?}: {err}");
-        assert!(
-            err.starts_with("nanoinit: reaped ") && err.contains("unknown wait status 32639 (exit code 1)\n"),
-            "{err}"
-        );
+        assert!(err.starts_with("nanoinit: reaped ") && err.contains("unknown wait status 32639\n"), "{err}");
         assert_eq!(err.lines().count(), 1, "{mode:?}: {err}");
     }
 }

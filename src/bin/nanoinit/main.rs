@@ -36,11 +36,11 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
     let blocked = sys::block_all();
     // SAFETY: `sp` is the process's initial stack pointer, passed by init_entry.
     let args = unsafe { StartupArgs::from_initial_stack(sp) };
-    sys::exit(run(&args, blocked.is_ok()))
+    sys::exit(run(&args, blocked))
 }
 
 /// The whole program; returns the exit code.
-fn run(args: &StartupArgs, blocked: bool) -> u8 {
+fn run(args: &StartupArgs, blocked: sys::Result<()>) -> u8 {
     let mut argv = args.argv.iter();
     let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
     let mut cfg = Config::defaults(personality);
@@ -72,10 +72,10 @@ fn print_help(personality: Personality) -> u8 {
 }
 
 /// Runs the configured program (or pause mode) to its end; returns the exit code.
-fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
+fn supervise_program(args: &StartupArgs, blocked: sys::Result<()>, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
-    if !blocked {
-        log.say(Level::Error, "unable to block signals", [0, 0]);
+    if let Err(e) = blocked {
+        log.failed(Level::Error, "block signals", e);
         return EXIT_INTERNAL;
     }
     clean_inheritance();
@@ -148,6 +148,7 @@ const STATUS_BUF: usize = 2048;
 fn clean_inheritance() {
     // Every signal but KILL and STOP, whose dispositions nobody can change.
     let mut ignored = SigSet(SigSet::ALL.0 & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1)));
+    // One try per std fd that may need its place held, and the one that reads.
     for _ in 0..=FIRST_OWN_FD {
         let Ok(fd) =
             sys::open_readonly(b"/proc/self/status\0", 0).or_else(|_| sys::open_readonly(b"/\0", libc::O_PATH))

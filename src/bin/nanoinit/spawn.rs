@@ -45,18 +45,17 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
             // No EINTR here: every signal is blocked, and with no handler the
             // kernel restarts the read itself.
             match rustix::io::read(sys::borrow(&read_end), &mut errno) {
-                Ok(0) => Ok(pid),
                 Ok(4) => {
                     // Collect the failed child so it never lingers as a zombie.
                     let _ = process::waitpid(Some(pid), process::WaitOptions::empty());
                     Err(SpawnError::Exec(Error(i32::from_ne_bytes(errno))))
                 }
-                // Unknown whether execve worked (a short read cannot come from
-                // the child's one 4-byte write). It runs either way, and its
-                // exit code (126/127 after a failed execve) will tell.
-                r => {
-                    let e = Error(r.err().map_or(libc::EIO, |e| e.raw_os_error()));
-                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e);
+                // A write of 4 bytes to a pipe is atomic: 0 means execve worked.
+                Ok(_) => Ok(pid),
+                Err(e) => {
+                    // Unknown whether execve worked. The child runs either way,
+                    // and its exit code (126/127 after a failed execve) will tell.
+                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e.into());
                     Ok(pid)
                 }
             }
