@@ -110,7 +110,7 @@ fn every_system_call_failing_once_ends_with_an_answer() {
     for mode in MODES {
         let calls = calls_made(mode, &st, &dir, &prog);
         eprintln!("{mode:?}: {} calls: {calls:?}", calls.len());
-        assert!(calls.contains_key("signalfd4") && calls.contains_key("wait4"), "{calls:?}");
+        assert!(calls.contains_key("signalfd4") && calls.contains_key("waitid"), "{calls:?}");
         for (call, &uses) in &calls {
             for when in WHENS.into_iter().filter(|&w| w <= uses) {
                 for errno in ERRNOS {

@@ -237,21 +237,6 @@ fn a_failed_read_of_the_exec_status_is_reported_not_taken_for_success() {
 }
 
 #[test]
-fn an_undecodable_wait_status_is_named() {
-    for mode in MODES {
-        // The first wait4 reaps the program; its status becomes 0x7f7f (a stop, never an end).
-        let Some((code, err)) =
-            injected(mode, "wait4:poke_exit=@arg2=7f7f0000:when=1", &["--", "/bin/sh", "-c", "exit 5"])
-        else {
-            return;
-        };
-        assert_eq!(code, 1, "{mode:?}: {err}");
-        assert!(err.starts_with("nanoinit: reaped ") && err.contains("unknown wait status 32639\n"), "{err}");
-        assert_eq!(err.lines().count(), 1, "{mode:?}: {err}");
-    }
-}
-
-#[test]
 fn a_subreaper_prctl_without_effect_gives_a_reason() {
     // Success injected into PR_SET_CHILD_SUBREAPER: the call is skipped and reports 0.
     let Some((code, err)) = injected(Mode::Subreaper, "prctl:retval=0:when=1", &["--", "/bin/sh", "-c", "exit 5"])
