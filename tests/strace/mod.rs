@@ -80,6 +80,9 @@ pub struct Run {
     /// Exit code (128+N when killed by signal N); `None` when it outlived the deadline.
     pub code: Option<i32>,
     pub stderr: String,
+    /// What went wrong in the harness rather than in nanoinit (strace never
+    /// attached, or failed itself), if anything.
+    pub harness: Option<&'static str>,
 }
 
 fn kill_group(c: &mut Child) {
@@ -119,19 +122,23 @@ impl Launch {
         let end = Instant::now() + deadline;
         let mut main = self.cmd.spawn().expect("spawn");
         let mut tracer = None;
+        let mut harness = None;
         if let Some((mut st, go)) = self.attach.take() {
             // unshare's child is the holder, the namespace's PID 1.
             let holder = common::poll(deadline, || common::children(main.id() as i32).first().copied());
-            if let Some(h) = holder {
-                let mut t = st.arg("-p").arg(h.to_string()).spawn().expect("spawn strace");
-                let attached =
-                    common::poll(deadline, || common::status_field(h, "TracerPid").filter(|p| p != "0").map(|_| ()));
-                if attached.is_none() {
+            let attached = holder.and_then(|h| {
+                let t = st.arg("-p").arg(h.to_string()).spawn().expect("spawn strace");
+                tracer = Some(t);
+                common::poll(deadline, || common::status_field(h, "TracerPid").filter(|p| p != "0").map(|_| ()))
+            });
+            if attached.is_some() {
+                fs::write(&go, "").unwrap();
+            } else {
+                harness = Some("strace never attached to the holder");
+                if let Some(mut t) = tracer.take() {
                     kill_group(&mut t);
-                } else {
-                    fs::write(&go, "").unwrap();
-                    tracer = Some(t);
                 }
+                kill_group(&mut main);
             }
         }
         let code = wait_until(&mut main, end);
@@ -141,7 +148,10 @@ impl Launch {
         }
         let stderr = fs::read_to_string(&err).unwrap_or_default();
         let _ = fs::remove_file(err);
-        Run { code, stderr }
+        if stderr.contains("strace: ") {
+            harness = Some("strace itself failed");
+        }
+        Run { code, stderr, harness }
     }
 }
 
