@@ -282,12 +282,14 @@ impl Error<'_> {
     /// The message as a [`Line::template`] over [`Error::parts`].
     pub fn template(&self) -> &'static str {
         match self.kind {
-            ErrorKind::UnknownOption => "unknown option \x03\x03",
-            ErrorKind::MissingValue => "missing value for \x03\x03",
-            ErrorKind::BadValue => "bad value for \x03\x03: '\x03'",
-            ErrorKind::UnexpectedValue => "no value allowed for \x03\x03: '\x03'",
+            ErrorKind::UnknownOption => crate::msg!("unknown option " {text dashes} {text name}),
+            ErrorKind::MissingValue => crate::msg!("missing value for " {text dashes} {text name}),
+            ErrorKind::BadValue => crate::msg!("bad value for " {text dashes} {text name} ": '" {text value} "'"),
+            ErrorKind::UnexpectedValue => {
+                crate::msg!("no value allowed for " {text dashes} {text name} ": '" {text value} "'")
+            }
             ErrorKind::NoProgram => "no program given",
-            ErrorKind::ProgramInPause => "-P runs no program: '\x03\x03'",
+            ErrorKind::ProgramInPause => crate::msg!("-P runs no program: '" {text program} {text more} "'"),
         }
     }
 

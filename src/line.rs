@@ -12,6 +12,31 @@ pub const SIG: u8 = 2;
 /// In a message template: insert the next byte-string argument.
 pub const BYTES: u8 = 3;
 
+/// A message template written as what it prints: literal text, and one
+/// placeholder per argument in braces, typed by its first word and named for
+/// what it holds: `{num NAME}` a number, `{sig NAME}` a signal name, `{text
+/// NAME}` a byte string. `msg!("reaped " {text who} " " {num pid})` is the
+/// literal `"reaped \x03 \x01"` (see [`NUM`], [`SIG`], [`BYTES`]), built by
+/// `concat!` at compile time: the names cost nothing and are for the reader.
+#[macro_export]
+macro_rules! msg {
+    (@ {num $name:ident}) => {
+        "\x01"
+    };
+    (@ {sig $name:ident}) => {
+        "\x02"
+    };
+    (@ {text $name:ident}) => {
+        "\x03"
+    };
+    (@ $text:literal) => {
+        $text
+    };
+    ($($piece:tt)*) => {
+        concat!($($crate::msg!(@ $piece)),*)
+    };
+}
+
 /// One line of output, built without allocation.
 pub struct Line {
     buf: [u8; LINE_MAX],
@@ -118,6 +143,11 @@ mod tests {
         assert_eq!(
             l.str("pid ").num(42).str(" got ").sig(15).sig(37).sig(33).finish(),
             b"pid 42 got SIGTERMSIGRTMIN+333\n"
+        );
+        // The macro spells the same template as the raw bytes.
+        assert_eq!(
+            crate::msg!("a " {sig s} " b " {num n} " '" {text x} "'" {num m} {text y} {text z}),
+            "a \x02 b \x01 '\x03'\x01\x03\x03"
         );
         let mut l = Line::default();
         assert_eq!(

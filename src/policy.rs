@@ -170,7 +170,7 @@ impl<'a> Policy<'a> {
         }
         let to = self.cfg.rewrite.map(sig);
         if to == 0 {
-            sink.note(Level::Info, "dropping \x02", sig.into());
+            sink.note(Level::Info, crate::msg!("dropping " {sig sig}), sig.into());
         } else {
             let dest = match (self.phase, self.main, self.cfg.target) {
                 (Phase::Running, Some(main), Target::Child) => To::Child(main),
@@ -219,7 +219,7 @@ impl<'a> Policy<'a> {
             sink.note(Level::Info, "waiting for the rest", 0);
             self.phase = Phase::Waiting;
         } else if left && self.cfg.grace_ms > 0 {
-            sink.note(Level::Info, "TERM to the rest, KILL in \x01 ms", self.cfg.grace_ms);
+            sink.note(Level::Info, crate::msg!("TERM to the rest, KILL in " {num grace_ms} " ms"), self.cfg.grace_ms);
             sink.send(To::Descendants, SIGTERM);
             sink.arm(self.cfg.grace_ms);
             self.phase = Phase::Grace;

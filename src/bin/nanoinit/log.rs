@@ -1,12 +1,14 @@
 //! Diagnostics on stderr, one `write` per line, each prefixed `nanoinit: `.
 //! Never stdout: that belongs to the program (tini logs info to stdout).
 //!
-//! A message is a template (see [`nanoinit::line::Line::template`]: `\x01` a
-//! number, `\x02` a signal name, `\x03` a byte string) rendered by one
-//! non-generic function, plus an optional errno text (skalibs' strerr style).
+//! A message is a template written with [`nanoinit::msg!`] (placeholders
+//! `{num …}`, `{sig …}`, `{text …}`; see [`nanoinit::line::Line::template`]),
+//! rendered by one non-generic function, plus an optional errno text
+//! (skalibs' strerr style).
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use nanoinit::line::Line;
+use nanoinit::msg;
 
 use crate::sys::{self, Error};
 
@@ -61,7 +63,7 @@ impl Log {
     /// added here rather than repeated in every caller's string, and the
     /// function is not generic over the error type, so there is one copy.
     pub fn failed(self, level: Level, what: &str, e: Error) {
-        self.emit(level, "unable to \x03", [0, 0], &[what.as_bytes()], e.0);
+        self.emit(level, msg!("unable to " {text what}), [0, 0], &[what.as_bytes()], e.0);
     }
 }
 

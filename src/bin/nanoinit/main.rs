@@ -14,6 +14,7 @@ mod sys;
 mod tree;
 
 use nanoinit::config::{self, Config, Parsed, Personality, Session};
+use nanoinit::msg;
 use nanoinit::policy::Policy;
 use nanoinit::signals::{self, SigSet, SIGKILL, SIGSTOP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
@@ -109,7 +110,7 @@ fn supervise_program(args: &StartupArgs, blocked: sys::Result<()>, cfg: &Config)
                 Ok(pid) => Some(pid.as_raw_pid() as u32),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");
-                    log.emit(Level::Error, "cannot run '\x03'", [0, 0], &[prog], e.0);
+                    log.emit(Level::Error, msg!("cannot run '" {text program} "'"), [0, 0], &[prog], e.0);
                     return exec_failure_code(e.0);
                 }
                 Err(SpawnError::Sys(what, e)) => {

@@ -2,6 +2,7 @@
 //! and do what the policy asks. No timeout in the read: an idle init never
 //! wakes up. The decisions live in [`nanoinit::policy`].
 
+use nanoinit::msg;
 use nanoinit::policy::{Event, Policy, Sink, To};
 use nanoinit::signals::SIGSTOP;
 use nanoinit::status::Ended;
@@ -61,11 +62,11 @@ impl Sink for Act {
         };
         let args = [sig.into(), id];
         let (level, msg, errno) = match res {
-            Ok(()) if id == 0 => (Level::Info, "forwarded \x02 to \x03", 0),
-            Ok(()) => (Level::Info, "forwarded \x02 to \x03\x01", 0),
+            Ok(()) if id == 0 => (Level::Info, msg!("forwarded " {sig sig} " to " {text target}), 0),
+            Ok(()) => (Level::Info, msg!("forwarded " {sig sig} " to " {text target} {num id}), 0),
             // The target died since; its SIGCHLD is on its way.
             Err(Error(libc::ESRCH)) => return,
-            Err(e) => (Level::Warn, "unable to forward \x02 to \x03", e.0),
+            Err(e) => (Level::Warn, msg!("unable to forward " {sig sig} " to " {text target}), e.0),
         };
         self.log.emit(level, msg, args, &[who], errno);
     }
@@ -89,16 +90,18 @@ impl Sink for Act {
     fn reaped(&mut self, level: Level, pid: u32, ended: Ended, main: bool) {
         let who: &[u8] = if main { b"main child" } else { b"process" };
         let (msg, how, core): (_, _, &[u8]) = match ended {
-            Ended::Exited(c) => ("reaped \x03 \x01: exit code \x01", c, b""),
-            Ended::Signaled { sig, core } => {
-                ("reaped \x03 \x01: killed by \x02\x03", sig, if core { b" (core dumped)" } else { b"" })
-            }
+            Ended::Exited(c) => (msg!("reaped " {text who} " " {num pid} ": exit code " {num code}), c, b""),
+            Ended::Signaled { sig, core } => (
+                msg!("reaped " {text who} " " {num pid} ": killed by " {sig sig} {text core_dumped}),
+                sig,
+                if core { b" (core dumped)" } else { b"" },
+            ),
         };
         self.log.emit(level, msg, [pid, how.into()], &[who, core], 0);
     }
 
     fn exit(&mut self, code: u8, why: &'static str) {
-        self.log.emit(Level::Info, "exit \x01: \x03", [code.into(), 0], &[why.as_bytes()], 0);
+        self.log.emit(Level::Info, msg!("exit " {num code} ": " {text why}), [code.into(), 0], &[why.as_bytes()], 0);
         sys::exit(code)
     }
 }
