@@ -90,7 +90,7 @@ impl Ns {
                 libc::dup2(null_r.as_raw_fd(), 0);
                 libc::dup2(out_fd, 1);
                 libc::dup2(out_fd, 2);
-                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+                default_dispositions();
                 let mut empty: libc::sigset_t = std::mem::zeroed();
                 libc::sigemptyset(&mut empty);
                 if mode == Mode::Pid1TermBlocked {
@@ -249,5 +249,21 @@ pub fn kill_adopted() {
         // SAFETY: a child of ours (listed by the kernel), not yet reaped.
         unsafe { libc::kill(pid, libc::SIGKILL) };
         wait_pid(pid, Duration::from_secs(5));
+    }
+}
+
+/// Sets every signal's disposition to the default, as runc and crun do before
+/// they exec a container's PID 1, so that what an init does at start-up does
+/// not depend on what the bench's own parent ignored (a `nohup` ignores HUP).
+/// A raw `rt_sigaction` with an all-zero action: glibc refuses 32 and 33.
+///
+/// # Safety
+/// Only between fork and exec (it changes the whole process's dispositions).
+pub unsafe fn default_dispositions() {
+    let dfl = [0u64; 4];
+    for sig in 1..=64 {
+        if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+            libc::syscall(libc::SYS_rt_sigaction, sig, dfl.as_ptr(), std::ptr::null::<u64>(), 8);
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! System calls from the init's execve to the child's (strace).
 use super::*;
+use std::os::unix::process::CommandExt;
 
 impl Report {
     pub fn syscalls(&mut self, plan: &Plan, inits: &[Init], notes: &mut Vec<String>) {
@@ -20,6 +21,14 @@ impl Report {
                     c.args([u.as_str(), "--pid", "--fork", "--kill-child"]);
                 }
                 c.args(i.argv(&["/bin/true"])).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+                // SAFETY: runs in the forked child before exec, and only sets
+                // dispositions (async-signal-safe system calls).
+                unsafe {
+                    c.pre_exec(|| {
+                        default_dispositions();
+                        Ok(())
+                    });
+                }
                 let ok = c.spawn().ok().and_then(|mut ch| wait_child(&mut ch, Duration::from_secs(20))).is_some();
                 let text = fs::read_to_string(&tmp).unwrap_or_default();
                 let _ = fs::remove_file(&tmp);
