@@ -137,9 +137,12 @@ impl<'a> Policy<'a> {
             }
             Event::ReadFailed => {
                 // The loop goes on waiting for children instead, but pause mode
-                // has nothing to wait for and can no longer hear its TERM.
+                // has nothing to wait for and can no longer hear its TERM, and
+                // the grace deadline comes as a signal too: KILL now, not never.
                 if self.cfg.program.is_none() {
                     self.finish(EXIT_INTERNAL, "cannot hear signals", sink);
+                } else if self.phase == Phase::Grace {
+                    self.deadline(sink);
                 }
             }
         }

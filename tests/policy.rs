@@ -333,6 +333,10 @@ fn a_failed_signalfd_read_keeps_the_run_unless_paused() {
     assert_eq!(did[2], [Did::Exit(5, "main child exited")]);
     let (did, _) = run(&cfg(&["nanoinit", "-P"]), ME, &[Event::ReadFailed]);
     assert_eq!(did[0], [Did::Exit(1, "cannot hear signals")]);
+    // In the grace period the deadline would come through the broken
+    // signalfd, so it would never come: KILL at once instead.
+    let (did, _) = run(&c, ME, &[exited(MAIN, 5), SOME_LEFT, Event::ReadFailed]);
+    assert!(did[2].contains(&Did::Send(To::Descendants, SIGKILL)), "{:?}", did[2]);
 }
 
 // ---------------------------------------------------------------- properties
@@ -416,6 +420,10 @@ proptest! {
                 if !main_reaped && !pause {
                     main_exit = Some(*ended);
                 }
+            }
+            // A broken signalfd ends the grace too: its deadline could never be heard.
+            if matches!(e, Event::ReadFailed) && grace_armed {
+                grace_over = true;
             }
             if let Event::Signal { signo, pid, code } = *e {
                 let ours = pid == me && (code == SI_USER || code == SI_KERNEL);

@@ -418,12 +418,31 @@ pub fn exit(code: u8) -> ! {
 }
 
 /// `setitimer(ITIMER_REAL)`—SIGALRM (si_code SI_KERNEL) after `ms`; 0 disarms.
+/// The next SIGALRM read is this timer's: one that an earlier timer raised and
+/// nobody has read yet is taken off the queue (a stale one would end a new
+/// grace period at once).
 pub fn alarm_ms(ms: u32) -> Result<()> {
     let value = [0usize, 0, (ms / 1000) as usize, ((ms % 1000) * 1000) as usize];
     // SAFETY: `value` is a valid `struct itimerval` (interval 0, value s/us); the
     // old-value pointer is null.
-    check(unsafe { syscall3(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0) })
-        .map(|_| ())
+    check(unsafe { syscall3(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0) })?;
+    let alarm: u64 = 1 << (libc::SIGALRM - 1);
+    let no_wait = [0usize; 2];
+    // After setitimer, which cancelled the earlier timer: the new one cannot
+    // have fired yet. EAGAIN (none pending) is the usual answer and fine.
+    // SAFETY: the set and the zero `struct timespec` are valid for the call;
+    // the siginfo pointer is null; the set size is the kernel's.
+    let _ = unsafe {
+        syscall5(
+            libc::SYS_rt_sigtimedwait as usize,
+            &alarm as *const u64 as usize,
+            0,
+            no_wait.as_ptr() as usize,
+            KERNEL_SIGSET,
+            0,
+        )
+    };
+    Ok(())
 }
 
 /// `close_range(first, last, 0)`—closes every fd in `first..=last`.
