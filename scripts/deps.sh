@@ -30,6 +30,8 @@ command -v unshare >/dev/null || pkgs+=(util-linux)
 command -v readelf >/dev/null || pkgs+=(binutils)
 command -v script >/dev/null || pkgs+=(bsdutils)
 command -v ps >/dev/null || pkgs+=(procps)
+# make build strips section headers with scripts/sstrip.py.
+command -v python3 >/dev/null || pkgs+=(python3)
 [[ "${WITH_CROSS:-1}" == 1 ]] && { command -v qemu-s390x-static >/dev/null || pkgs+=(qemu-user-static); }
 # tests/startup.rs and tests/faults.rs count and fail system calls with strace.
 command -v strace >/dev/null || pkgs+=(strace)

@@ -2,8 +2,8 @@
 //! of 80 columns. build.rs turns it into one template for the three
 //! personalities (`{A|B|C}` where they differ) and packs that with LZ77 to
 //! about half its size; [`render`] unpacks it on the stack and keeps the
-//! personality's parts. The help is data every platform carries, and a
-//! dictionary of frequent words saved a third of what LZ77 saves.
+//! personality's parts. The help is data every platform carries; a
+//! dictionary of frequent words, measured against LZ77, saved a third as much.
 //!
 //! Packed format: a byte below 0x80 is itself (the text is ASCII). A byte
 //! `1LLLLDDD` and the byte after it, `dddddddd`, copy `LLLL + 3` bytes from

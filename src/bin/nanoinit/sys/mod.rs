@@ -3,7 +3,7 @@
 //! Every syscall nanoinit makes is a raw one here, each behind a safe function
 //! with a typed result, through the `syscall3`/`syscall5` of `arch`. rustix supplies
 //! types only (`Pid`): on i686 its syscalls go through the vDSO, whose parser
-//! costs ~2 KB and keeps panic paths the release link refuses, and its
+//! costs ~2.8 KB and keeps panic paths the release link refuses, and its
 //! runtime calls (clone, execve, the signal mask) are private anyway.
 //!
 //! # Safety
