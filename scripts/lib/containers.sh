@@ -13,18 +13,10 @@
 # - /run/crun and /var/lib/containers/cache (the blob-info cache) are covered by
 #   binds from that dir, so nothing is written there.
 
-# ctr_install_missing [PKG...]: apt-get install what is missing of podman,
-# buildah, crun and the extra packages named.
+# ctr_install_missing [PKG...]: installs what is missing of podman, buildah,
+# crun and the extra packages named, through scripts/deps.sh (the one installer).
 ctr_install_missing() {
-    local pkgs=() p
-    for p in podman buildah crun; do command -v "$p" >/dev/null || pkgs+=("$p"); done
-    for p; do dpkg -s "$p" >/dev/null 2>&1 || pkgs+=("$p"); done
-    command -v unshare >/dev/null || pkgs+=(util-linux)
-    ((${#pkgs[@]})) || return 0
-    echo "containers: installing ${pkgs[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq || return 1
-    apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+    EXTRA_PKGS="podman buildah crun $*" WITH_CROSS=0 "$(dirname "${BASH_SOURCE[0]}")/../deps.sh"
 }
 
 # ctr_private_ns ARGS...: unless already there, re-runs the calling script with
@@ -134,11 +126,7 @@ ctr_platform() {
 
 # ctr_platform_names: the names in scripts/platforms.sh, one a line.
 ctr_platform_names() {
-    local row name
     # shellcheck source=scripts/platforms.sh
     . "$(dirname "${BASH_SOURCE[0]}")/../platforms.sh"
-    for row in "${PLATFORMS[@]}"; do
-        read -r name _ <<<"$row"
-        echo "$name"
-    done
+    platform_names
 }
