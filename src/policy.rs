@@ -70,8 +70,9 @@ pub enum Level {
 pub trait Sink {
     /// Sends `sig` to `to`.
     fn send(&mut self, to: To, sig: u8);
-    /// Arms the one timer: a SIGALRM with `SI_KERNEL` after `ms`.
-    fn arm(&mut self, ms: u32);
+    /// Arms the one timer: a SIGALRM with `SI_KERNEL` after `ms`. False when
+    /// it could not be armed: no SIGALRM will come.
+    fn arm(&mut self, ms: u32) -> bool;
     /// Stops nanoinit itself (job control: the shell that sent a stop sees us stopped).
     fn stop_self(&mut self);
     /// Says `msg` with one numeric argument at `level`.
@@ -224,8 +225,13 @@ impl<'a> Policy<'a> {
         } else if left && self.cfg.grace_ms > 0 {
             sink.note(Level::Info, crate::msg!("TERM to the rest, KILL in " {num grace_ms} " ms"), self.cfg.grace_ms);
             sink.send(To::Descendants, SIGTERM);
-            sink.arm(self.cfg.grace_ms);
             self.phase = Phase::Grace;
+            if !sink.arm(self.cfg.grace_ms) {
+                // No timer, no end to the grace: a process that ignores TERM
+                // would keep us waiting forever (the fault matrix's failed
+                // setitimer, issue 12). The grace is cut short instead.
+                self.deadline(sink);
+            }
         } else {
             self.finish(self.code, "main child exited", sink);
         }

@@ -36,8 +36,9 @@ impl Sink for Rec {
     fn send(&mut self, to: To, sig: u8) {
         self.0.push(Did::Send(to, sig));
     }
-    fn arm(&mut self, ms: u32) {
+    fn arm(&mut self, ms: u32) -> bool {
         self.0.push(Did::Arm(ms));
+        true
     }
     fn stop_self(&mut self) {
         self.0.push(Did::Stop);
@@ -474,4 +475,47 @@ proptest! {
             }
         }
     }
+}
+
+/// A sink whose timer cannot be armed (a failed setitimer).
+struct NoTimer(Rec);
+
+impl Sink for NoTimer {
+    fn send(&mut self, to: To, sig: u8) {
+        self.0.send(to, sig);
+    }
+    fn arm(&mut self, ms: u32) -> bool {
+        self.0.arm(ms);
+        false
+    }
+    fn stop_self(&mut self) {
+        self.0.stop_self();
+    }
+    fn note(&mut self, level: Level, msg: &'static str, arg: u32) {
+        self.0.note(level, msg, arg);
+    }
+    fn reaped(&mut self, level: Level, pid: u32, ended: Ended, main: bool) {
+        self.0.reaped(level, pid, ended, main);
+    }
+    fn exit(&mut self, code: u8, why: &'static str) {
+        self.0.exit(code, why);
+    }
+}
+
+/// Regression (issue 12's fault matrix): a grace timer that could not be
+/// armed left nanoinit waiting forever for a process that ignores TERM. The
+/// grace is cut short: KILL follows the TERM at once.
+#[test]
+fn a_grace_without_a_timer_goes_on_to_kill() {
+    let c = cfg(&["nanoinit", "sh"]);
+    let mut p = Policy::new(&c, ME, Some(MAIN));
+    let mut sink = NoTimer(Rec::default());
+    for e in [exited(MAIN, 3), SOME_LEFT] {
+        p.on(e, &mut sink);
+    }
+    let sent: Vec<_> = sink.0 .0.iter().filter(|d| matches!(d, Did::Send(..))).cloned().collect();
+    assert_eq!(sent, [Did::Send(To::Descendants, SIGTERM), Did::Send(To::Descendants, SIGKILL)]);
+    assert_eq!(p.phase(), Phase::Killing);
+    p.on(NONE_LEFT, &mut sink);
+    assert_eq!(sink.0 .0.last(), Some(&Did::Exit(3, "all exited")));
 }

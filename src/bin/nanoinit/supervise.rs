@@ -71,11 +71,12 @@ impl Sink for Act {
         self.log.emit(level, msg, args, &[who], errno);
     }
 
-    fn arm(&mut self, ms: u32) {
-        if let Err(e) = sys::alarm_ms(ms) {
-            // Without a timer there is no deadline: the tree is waited for instead.
+    fn arm(&mut self, ms: u32) -> bool {
+        let armed = sys::alarm_ms(ms);
+        if let Err(e) = armed {
             self.log.failed(Level::Warn, "arm timer", e);
         }
+        armed.is_ok()
     }
 
     fn stop_self(&mut self) {
