@@ -41,8 +41,25 @@ pub struct Launch {
 /// and strace attaches (`-p`) before the file appears. The holder's calls
 /// (nanosleep, access) are none of nanoinit's; its execve is retried if failed.
 pub fn launch(mode: Mode, strace: &str, dir: &TempDir, log: &str, extra: &[String], args: &[&str]) -> Option<Launch> {
+    launch_following(mode, strace, dir, log, true, extra, args)
+}
+
+/// [`launch`], with `follow` false tracing nanoinit alone (no `-f`): its
+/// children's calls are neither logged nor failed.
+pub fn launch_following(
+    mode: Mode,
+    strace: &str,
+    dir: &TempDir,
+    log: &str,
+    follow: bool,
+    extra: &[String],
+    args: &[&str],
+) -> Option<Launch> {
     let mut st = Command::new(strace);
-    st.args(["-f", "-qq", "-o", log]).args(extra);
+    if follow {
+        st.arg("-f");
+    }
+    st.args(["-qq", "-o", log]).args(extra);
     let mut cmd = match mode {
         Mode::Subreaper => {
             st.arg("--").arg(common::bin());
@@ -116,7 +133,13 @@ impl Launch {
 
     /// Runs to the end or, past `deadline`, kills what it started. stderr
     /// goes to a file (no reader threads), so many runs can go at once.
-    pub fn run(mut self, dir: &TempDir, tag: &str, deadline: Duration) -> Run {
+    pub fn run(self, dir: &TempDir, tag: &str, deadline: Duration) -> Run {
+        self.run_then(dir, tag, deadline, None)
+    }
+
+    /// [`Launch::run`], calling `then` with the started process's pid once it
+    /// runs (nanoinit is its child: strace's, or unshare's as PID 1).
+    pub fn run_then(mut self, dir: &TempDir, tag: &str, deadline: Duration, then: Option<&dyn Fn(i32)>) -> Run {
         let err = dir.join(&format!("{tag}.err"));
         self.cmd.stderr(fs::File::create(&err).unwrap());
         let end = Instant::now() + deadline;
@@ -140,6 +163,9 @@ impl Launch {
                 }
                 kill_group(&mut main);
             }
+        }
+        if let Some(then) = then.filter(|_| harness.is_none()) {
+            then(main.id() as i32);
         }
         let code = wait_until(&mut main, end);
         if let Some(mut t) = tracer {
@@ -219,7 +245,7 @@ pub fn trace(log: &str, program: &str) -> Option<Traced> {
 /// Assembles and links a static x86_64 program from `asm` into `dir/name`
 /// (no library: its only system calls are the ones written here). `None`
 /// on other architectures or without binutils.
-fn assemble(dir: &TempDir, name: &str, asm: &str) -> Option<String> {
+pub fn assemble(dir: &TempDir, name: &str, asm: &str) -> Option<String> {
     let exe = dir.join(name);
     if fs::metadata(&exe).is_ok() {
         return Some(exe);
