@@ -286,13 +286,18 @@ impl Setup<'_> {
                 // signal: before, it would kill a plain process.
                 let bit = 1u64 << (sig - 1);
                 let ready = || {
-                    common::children(started).into_iter().find(|&pid| {
+                    if common::state(started).is_none_or(|s| s == 'Z') {
+                        // It ended first (a fault ended nanoinit early): nobody to send to.
+                        return Some(None);
+                    }
+                    let nanoinit = common::children(started).into_iter().find(|&pid| {
                         let exe = fs::read_link(format!("/proc/{pid}/exe")).ok();
                         exe.is_some_and(|e| e.to_str() == Some(common::bin()))
                             && common::sig_mask(pid, "SigBlk").is_some_and(|m| m & bit != 0)
-                    })
+                    });
+                    nanoinit.map(Some)
                 };
-                if let Some(pid) = common::poll(RUN_DEADLINE, ready) {
+                if let Some(Some(pid)) = common::poll(RUN_DEADLINE, ready) {
                     // SAFETY: kill(2) takes plain integers; `pid` is this run's nanoinit.
                     unsafe { libc::kill(pid, sig) };
                 }
