@@ -20,7 +20,7 @@ fail=0
 check() {
     local bin=$1 ceiling=$2 size
     size=$(stat -c %s "$bin")
-    echo "$bin: $size bytes (ceiling $ceiling, budget $PLATFORMS_BUDGET, goal 8192)"
+    echo "$bin: $size bytes (ceiling $ceiling, budget $PLATFORMS_BUDGET)"
     if ((ceiling > PLATFORMS_BUDGET)); then
         echo "size: WARNING: $bin does not fit the $PLATFORMS_BUDGET-byte budget; it is held to a" \
             "ceiling of $ceiling instead (scripts/platforms.sh)" >&2
