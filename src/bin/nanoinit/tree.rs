@@ -132,6 +132,8 @@ fn parent_of(pid: u32) -> Option<u32> {
     path.str("/proc/").num(pid).str("/stat\0");
     let fd = sys::open_readonly(path.as_bytes(), 0).ok()?;
     let mut buf = [0u8; STAT_BUF];
-    let n = sys::read(sys::borrow(&fd), &mut buf).ok()?;
-    nanoinit::proc::stat_ppid(buf.get(..n)?)
+    let n = sys::read(sys::borrow(&fd), &mut buf);
+    // Closed before parsing: one close on every path.
+    drop(fd);
+    nanoinit::proc::stat_ppid(buf.get(..n.ok()?)?)
 }
