@@ -81,6 +81,7 @@ impl Sink for Act {
         let _ = sys::kill(self.me, SIGSTOP);
     }
 
+    #[inline(always)]
     fn note(&mut self, level: Level, msg: &'static str, arg: u32) {
         self.log.say(level, msg, [arg, 0]);
     }
