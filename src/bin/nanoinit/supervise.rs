@@ -86,7 +86,6 @@ impl Sink for Act {
         self.log.say(level, msg, [arg, 0]);
     }
 
-    #[inline(never)]
     fn reaped(&mut self, level: Level, pid: u32, ended: Ended, main: bool) {
         let who: &[u8] = if main { b"main child" } else { b"process" };
         let (msg, how, core): (_, _, &[u8]) = match ended {

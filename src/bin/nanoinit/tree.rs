@@ -45,7 +45,6 @@ const RESTARTS: u32 = 4;
 /// Sends `sig` to every descendant of nanoinit (`me`). Fails only when
 /// `/proc` cannot be read; a process that is gone by the time its turn comes
 /// is skipped.
-#[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<(), Error> {
     if me == Pid::INIT {
         // Every process of the namespace is ours; the kernel skips PID 1 itself.
