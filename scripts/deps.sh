@@ -31,6 +31,8 @@ command -v readelf >/dev/null || pkgs+=(binutils)
 command -v script >/dev/null || pkgs+=(bsdutils)
 command -v ps >/dev/null || pkgs+=(procps)
 [[ "${WITH_CROSS:-1}" == 1 ]] && { command -v qemu-s390x-static >/dev/null || pkgs+=(qemu-user-static); }
+# tests/startup.rs and tests/faults.rs count and fail system calls with strace.
+command -v strace >/dev/null || pkgs+=(strace)
 for extra in ${EXTRA_PKGS:-}; do dpkg -s "$extra" >/dev/null 2>&1 || pkgs+=("$extra"); done
 if ((${#pkgs[@]})); then
     if [[ $(id -u) != 0 ]]; then

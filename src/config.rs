@@ -210,18 +210,21 @@ impl Config {
     // Chosen by scripts/inline-search.py.
     #[inline]
     fn apply_env(&mut self, name: &[u8], value: &[u8]) -> Option<()> {
-        let Some(opt) = lookup(ENV_NAMES, &ENV_OPTS, name).or_else(|| nanoinit_env(name)) else {
+        let peer = lookup(ENV_NAMES, &ENV_OPTS, name);
+        let Some(opt) = peer.or_else(|| nanoinit_env(name)) else {
             return Some(());
         };
         match opt {
             Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
             DUMB_INIT_DEBUG => {
-                if parse_bool(value)? {
+                if parse_bool(value, false)? {
                     self.verbosity = DEBUG_VERBOSITY;
                 }
             }
             o if o.takes_value() => self.apply(o, true, value)?,
-            o => self.apply(o, parse_bool(value)?, value)?,
+            // TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID: their
+            // owners test for presence (getenv != NULL), so set but empty is on.
+            o => self.apply(o, parse_bool(value, peer.is_some())?, value)?,
         }
         Some(())
     }
@@ -384,13 +387,16 @@ fn lookup(names: &'static [u8], opts: &[Opt], name: &[u8]) -> Option<Opt> {
     opts.get(bytes::word_index(names, name, false)?).copied()
 }
 
-/// Parses a boolean environment value: `1 true yes on` / `0 false no off` and empty.
+/// Parses a boolean environment value: `1 true yes on` / `0 false no off`;
+/// the empty string means `empty`.
 // Chosen by scripts/inline-search.py.
 #[inline(always)]
-fn parse_bool(v: &[u8]) -> Option<bool> {
-    if bytes::word_index(b"1 true yes on", v, true).is_some() {
+fn parse_bool(v: &[u8], empty: bool) -> Option<bool> {
+    if v.is_empty() {
+        Some(empty)
+    } else if bytes::word_index(b"1 true yes on", v, true).is_some() {
         Some(true)
-    } else if v.is_empty() || bytes::word_index(b"0 false no off", v, true).is_some() {
+    } else if bytes::word_index(b"0 false no off", v, true).is_some() {
         Some(false)
     } else {
         None

@@ -112,6 +112,29 @@ impl SigSet {
     }
 }
 
+/// Hex digits of a mask in `/proc/PID/status` (64 signals, 4 bits a digit).
+const MASK_DIGITS: usize = 16;
+
+/// The `SigIgn:` set from the text of `/proc/PID/status`: the dispositions that
+/// survived execve. `None` when the line is missing or cut short (a read that
+/// stopped mid-line), so the caller can fall back to resetting every signal.
+pub fn ignored_from_status(text: &[u8]) -> Option<SigSet> {
+    // Never the first line, so it follows a newline (which rules out any
+    // other field ending in "SigIgn").
+    let mut rest = text;
+    let hex = loop {
+        if let Some(after) = crate::bytes::strip(rest, b"\nSigIgn:\t", false) {
+            break after.get(..MASK_DIGITS)?;
+        }
+        rest = rest.get(1..)?;
+    };
+    let mut mask = 0u64;
+    for &c in hex {
+        mask = mask << 4 | u64::from((c as char).to_digit(16)?);
+    }
+    Some(SigSet(mask))
+}
+
 /// What each signal becomes before it is forwarded: itself, another signal, or 0 (dropped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rewrite {
@@ -240,5 +263,23 @@ mod tests {
         assert!(s.contains(64) && !s.contains(2));
         s.remove(64);
         assert_eq!(s.0, 1);
+    }
+
+    #[test]
+    fn ignored_set_comes_from_the_sigign_line_only_when_whole() {
+        let status = b"Name:\tx\nSigBlk:\tffffffffffffffff\nSigIgn:\t0000000000011000\nSigCgt:\t0\n";
+        let set = ignored_from_status(status).unwrap();
+        assert!(set.contains(13) && set.contains(17) && !set.contains(15));
+        assert_eq!(ignored_from_status(b"x\nSigIgn:\t8000000000000001"), Some(SigSet(1 | 1 << 63)));
+        // Cut mid-line, missing, not hex, or a look-alike field: no answer.
+        for bad in [
+            &b"x\nSigIgn:\t00000000000110"[..],
+            b"",
+            b"SigBlk:\t0000000000000000\n",
+            b"x\nSigIgn:\t000000000001100g\n",
+            b"x\nXSigIgn:\t0000000000000000",
+        ] {
+            assert_eq!(ignored_from_status(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
     }
 }

@@ -466,6 +466,9 @@ fn boolean_env_vars_parse_on_off_and_refuse_the_rest() {
             assert!(on(&cfg(&[argv0, "sh"], &[&format!("{var}={v}")])), "{argv0} {var}={v:?} is on");
         }
         for v in OFF {
+            if v.is_empty() && (var.starts_with("TINI_") || var == "DUMB_INIT_SETSID") {
+                continue; // set but empty is on for these: see tests/startup.rs
+            }
             assert!(!on(&cfg(&[argv0, "sh"], &[&format!("{var}={v}")])), "{argv0} {var}={v:?} is off");
         }
         for v in NOT_BOOL {

@@ -201,7 +201,6 @@ fn an_empty_boolean_is_off() {
 
 /// tini's presence flags: set and empty means on (as in tini); 0 is off.
 #[test]
-#[ignore = "needs the TINI_* empty-value parser fix from its own branch"]
 fn tini_presence_flags_are_on_when_empty() {
     assert!(help_of("tini").contains("but on for TINI_SUBREAPER and TINI_KILL_PROCESS_GROUP"));
     assert_eq!(config_of("tini", &["TINI_KILL_PROCESS_GROUP="]).target, Target::Group);

@@ -15,13 +15,14 @@ mod tree;
 
 use nanoinit::config::{self, Config, Parsed, Personality, Session};
 use nanoinit::policy::Policy;
+use nanoinit::signals::{self, SigSet, SIGKILL, SIGSTOP};
 use nanoinit::status::{exec_failure_code, EXIT_INTERNAL, EXIT_USAGE};
 use nanoinit::{help, text};
 use rustix::process::Pid;
 
 use crate::log::{Level, Log};
 use crate::spawn::SpawnError;
-use crate::sys::{Error, StartupArgs};
+use crate::sys::StartupArgs;
 
 /// Called by `init_entry` with the kernel's initial stack pointer.
 ///
@@ -34,11 +35,11 @@ pub unsafe extern "C" fn entry(sp: *const usize) -> ! {
     let blocked = sys::block_all();
     // SAFETY: `sp` is the process's initial stack pointer, passed by init_entry.
     let args = unsafe { StartupArgs::from_initial_stack(sp) };
-    sys::exit(run(&args, blocked.is_ok()))
+    sys::exit(run(&args, blocked))
 }
 
 /// The whole program; returns the exit code.
-fn run(args: &StartupArgs, blocked: bool) -> u8 {
+fn run(args: &StartupArgs, blocked: sys::Result<()>) -> u8 {
     let mut argv = args.argv.iter();
     let personality = Personality::from_argv0(argv.next().unwrap_or(b""));
     let mut cfg = Config::defaults(personality);
@@ -70,15 +71,13 @@ fn print_help(personality: Personality) -> u8 {
 }
 
 /// Runs the configured program (or pause mode) to its end; returns the exit code.
-fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
+fn supervise_program(args: &StartupArgs, blocked: sys::Result<()>, cfg: &Config) -> u8 {
     let log = Log::new(cfg.verbosity);
-    if !blocked {
-        log.say(Level::Error, "unable to block signals", [0, 0]);
+    if let Err(e) = blocked {
+        log.failed(Level::Error, "block signals", e);
         return EXIT_INTERNAL;
     }
-    // Inherited SIG_IGN must not reach the child, and an ignored SIGCHLD would
-    // have the kernel reap our children before we learn their status.
-    sys::default_all_dispositions();
+    clean_inheritance();
     let me = sys::getpid();
     if me != Pid::INIT {
         become_subreaper(log);
@@ -128,14 +127,60 @@ fn supervise_program(args: &StartupArgs, blocked: bool, cfg: &Config) -> u8 {
     supervise::run(&mut policy, &mut supervise::Act { log, me }, &sfd)
 }
 
+/// The lowest fd nanoinit's own files may take: 0–2 belong to the program.
+const FIRST_OWN_FD: i32 = 3;
+/// Bytes of `/proc/self/status` read; its `SigIgn:` line is about 700 bytes in.
+const STATUS_BUF: usize = 2048;
+
+/// Undoes what must not pass from our parent to the program, before nanoinit
+/// opens anything of its own: dispositions set to SIG_IGN (the only ones
+/// execve keeps; an ignored SIGCHLD would also have the kernel reap our
+/// children unseen), and closed standard fds, which our own fds would take.
+///
+/// One read of `SigIgn` names the few signals to reset (all of them when /proc
+/// cannot tell). The fd it is read from says whether 0–2 are open, since the
+/// kernel hands out the lowest free number: one that lands below 3 stays open,
+/// close-on-exec, holding the place (the program still finds that fd closed,
+/// as it would without nanoinit), and the next one is tried. Without /proc, `/`
+/// (O_PATH) holds the places.
+#[inline(always)]
+fn clean_inheritance() {
+    // Every signal but KILL and STOP, whose dispositions nobody can change.
+    let mut ignored = SigSet(SigSet::ALL.0 & !(1 << (SIGKILL - 1) | 1 << (SIGSTOP - 1)));
+    // One try per std fd that may need its place held, and the one that reads.
+    for _ in 0..=FIRST_OWN_FD {
+        let Ok(fd) =
+            sys::open_readonly(b"/proc/self/status\0", 0).or_else(|_| sys::open_readonly(b"/\0", libc::O_PATH))
+        else {
+            break;
+        };
+        if fd.as_raw_fd() < FIRST_OWN_FD {
+            core::mem::forget(fd);
+            continue;
+        }
+        let mut buf = [0u8; STATUS_BUF];
+        // On `/` (O_PATH) the read fails: then every signal is reset.
+        if let Ok(n) = sys::read(sys::borrow(&fd), &mut buf) {
+            ignored = signals::ignored_from_status(buf.get(..n).unwrap_or(&[])).unwrap_or(ignored);
+        }
+        // Left open (close-on-exec): `let_go_of_resources` closes it with the
+        // rest once the program runs, one system call fewer before it starts.
+        core::mem::forget(fd);
+        break;
+    }
+    sys::default_dispositions(ignored);
+}
+
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
 fn become_subreaper(log: Log) {
-    // Read back: a prctl that "succeeds" without effect must not go unnoticed.
-    match sys::become_subreaper() {
-        Ok(true) => {}
-        Ok(false) => log.failed(Level::Warn, "become subreaper", Error(0)),
-        Err(e) => log.failed(Level::Warn, "become subreaper", e),
-    }
+    // Read back: a prctl that "succeeds" without effect (a sandbox that stubs
+    // it) must not go unnoticed.
+    let (what, e) = match sys::become_subreaper() {
+        Ok(true) => return,
+        Ok(false) => ("become subreaper: prctl had no effect", sys::Error(0)),
+        Err(e) => ("become subreaper", e),
+    };
+    log.failed(Level::Warn, what, e);
 }
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
@@ -144,11 +189,10 @@ fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = sys::chdir_root() {
         log.failed(Level::Warn, "chdir to /", e);
     }
-    const FIRST: u32 = 3;
-    let keep = keep as u32;
-    let below = if keep > FIRST { sys::close_range(FIRST, keep - 1) } else { Ok(()) };
+    let (first, keep) = (FIRST_OWN_FD as u32, keep as u32);
+    let below = if keep > first { sys::close_range(first, keep - 1) } else { Ok(()) };
     // Failure leaves fds open in nanoinit only; nothing to report to anyone.
-    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1), u32::MAX));
+    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1).max(first), u32::MAX));
 }
 
 #[cfg(not(any(debug_assertions, feature = "allow-panic")))]

@@ -5,6 +5,7 @@ use nanoinit::config::{Config, Session};
 use nanoinit::path::{self, PATH_BUF};
 use rustix::process::Pid;
 
+use crate::log::{Level, Log};
 use crate::sys::{self, CStrArray, Error, Forked};
 
 /// Why the program is not running.
@@ -40,13 +41,22 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
             }
             let mut errno = [0u8; 4];
             // Returns 0 bytes once execve closes the pipe, or 4 with its errno.
+            // No EINTR here: every signal is blocked, and with no handler the
+            // kernel restarts the read itself.
             match sys::read(sys::borrow(&read_end), &mut errno) {
                 Ok(4) => {
                     // Collect the failed child so it never lingers as a zombie.
                     let _ = sys::wait_for(pid);
                     Err(SpawnError::Exec(Error(i32::from_ne_bytes(errno))))
                 }
-                _ => Ok(pid),
+                // A write of 4 bytes to a pipe is atomic: 0 means execve worked.
+                Ok(_) => Ok(pid),
+                Err(e) => {
+                    // Unknown whether execve worked. The child runs either way,
+                    // and its exit code (126/127 after a failed execve) will tell.
+                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e.into());
+                    Ok(pid)
+                }
             }
         }
     }

@@ -98,21 +98,26 @@ pub fn block_all() -> Result<()> {
 const SIGACTION_DFL: [u64; 4] = [0; 4];
 const_assert_eq!(libc::SIG_DFL, 0);
 
-/// `rt_sigaction(sig, SIG_DFL)` for every catchable signal: an inherited
-/// SIG_IGN would otherwise reach the child (and an ignored SIGCHLD would make the
-/// kernel reap our children before we see their status). Failures are only for
-/// KILL/STOP, which are skipped.
-pub fn default_all_dispositions() {
+/// `rt_sigaction(sig, SIG_DFL)` for each signal of `set`: an inherited SIG_IGN
+/// would otherwise reach the child (and an ignored SIGCHLD would make the kernel
+/// reap our children before we see their status). KILL and STOP are refused by
+/// the kernel, harmlessly.
+#[inline(always)]
+pub fn default_dispositions(set: SigSet) {
     let dfl = SIGACTION_DFL;
-    for sig in 1..=nanoinit::signals::NSIG {
-        if sig == nanoinit::signals::SIGKILL || sig == nanoinit::signals::SIGSTOP {
-            continue;
+    let (mut left, mut sig) = (set.0, 0usize);
+    // A shift loop rather than a range over 1..=64: smaller, and it stops after
+    // the last signal to reset.
+    while left != 0 {
+        sig += 1;
+        if left & 1 != 0 {
+            // SAFETY: `dfl` is a valid kernel sigaction (see SIGACTION_DFL) for the
+            // duration of the call, the old-action pointer is null, and the set size is the kernel's.
+            let _ = unsafe {
+                syscall5(libc::SYS_rt_sigaction as usize, sig, &dfl as *const _ as usize, 0, KERNEL_SIGSET, 0)
+            };
         }
-        // SAFETY: `dfl` is a valid kernel sigaction (see SIGACTION_DFL) for the call,
-        // the old-action pointer is null, and the set size is the kernel's.
-        let _ = unsafe {
-            syscall5(libc::SYS_rt_sigaction as usize, usize::from(sig), &dfl as *const _ as usize, 0, KERNEL_SIGSET, 0)
-        };
+        left >>= 1;
     }
 }
 
@@ -401,14 +406,15 @@ pub fn execve(path_with_nul: &[u8], argv: CStrArray, envp: CStrArray) -> Error {
 // Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn exit(code: u8) -> ! {
-    // SAFETY: exit_group takes an int and never returns.
-    unsafe {
-        syscall3(libc::SYS_exit_group as usize, usize::from(code), 0, 0);
+    // exit_group does not return; if it ever did (a fault injected by a
+    // tracer), trying again beats spinning. The loop also tells the type
+    // checker that this function never returns, without a panic path.
+    loop {
+        // SAFETY: exit_group takes an int and ends the process.
+        unsafe {
+            syscall3(libc::SYS_exit_group as usize, usize::from(code), 0, 0);
+        }
     }
-    // Not reached: exit_group does not return. The loop only tells the type
-    // checker so, without a panic path.
-    #[allow(clippy::empty_loop)]
-    loop {}
 }
 
 /// `setitimer(ITIMER_REAL)`—SIGALRM (si_code SI_KERNEL) after `ms`; 0 disarms.
