@@ -216,15 +216,17 @@ impl Config {
         };
         match opt {
             Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
-            DUMB_INIT_DEBUG => {
-                if parse_bool(value, false)? {
+            o if o.takes_value() => self.apply(o, true, value)?,
+            o => {
+                // TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID: their
+                // owners test for presence (getenv != NULL), so set but empty is on.
+                let on = parse_bool(value, peer.is_some() && o != DUMB_INIT_DEBUG)?;
+                if o != DUMB_INIT_DEBUG {
+                    self.apply(o, on, value)?;
+                } else if on {
                     self.verbosity = DEBUG_VERBOSITY;
                 }
             }
-            o if o.takes_value() => self.apply(o, true, value)?,
-            // TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID: their
-            // owners test for presence (getenv != NULL), so set but empty is on.
-            o => self.apply(o, parse_bool(value, peer.is_some())?, value)?,
         }
         Some(())
     }
