@@ -161,15 +161,17 @@ impl Config {
         self.job_control = setsid || dumb;
         self.warn_reap = self.has(Opt::WarnReap);
         self.wait_all = self.has(Opt::Wait);
-        for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
-            // In setsid mode the child's session is orphaned from any job
-            // control, so default stop signals would be ignored; SIGSTOP cannot
-            // be (dumb-init's rule). tini never forwards TTIN/TTOU.
-            let to = match () {
-                _ if setsid => SIGSTOP,
-                _ if s != SIGTSTP && self.personality == Personality::Tini => 0,
-                _ => s,
-            };
+        // In setsid mode the child's session is orphaned from any job
+        // control, so default stop signals would be ignored; SIGSTOP cannot
+        // be (dumb-init's rule). tini never forwards TTIN/TTOU. Otherwise the
+        // stop signals go as they are, which is every signal's default.
+        const _: () = assert!(SIGTTIN == SIGTSTP + 1 && SIGTTOU == SIGTTIN + 1, "one range");
+        let (first, to) = match () {
+            _ if setsid => (SIGTSTP, SIGSTOP),
+            _ if self.personality == Personality::Tini => (SIGTTIN, 0),
+            _ => return,
+        };
+        for s in first..=SIGTTOU {
             self.rewrite.set_default(s, to);
         }
     }
