@@ -193,6 +193,14 @@ impl Config {
             }
             Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
             Opt::Grace => self.grace_ms = num::parse_u32(value)?.checked_mul(MS_PER_S)?,
+            Opt::Verbose if on => {
+                // Each -v counts up from the default, whatever the environment said.
+                if !self.has(Opt::Verbose) {
+                    self.verbosity = DEFAULT_VERBOSITY;
+                }
+                self.verbosity = (self.verbosity + 1).min(MAX_VERBOSITY);
+                self.flags |= Opt::Verbose.bit();
+            }
             _ if on => {
                 // Placement options exclude each other: the later one wins.
                 let placement = Opt::Pgroup.bit() | Opt::Setsid.bit();
@@ -453,7 +461,6 @@ where
             return Err(Error { kind: ErrorKind::BadValue, dash: "", name, value });
         }
     }
-    let mut verbose_flags = 0u8;
     // Every error leaves through `err`, filled in where it is found.
     let mut err = Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" };
     let mut index = 0usize;
@@ -512,9 +519,6 @@ where
                 Opt::License => return Ok(Parsed::License),
                 _ => {}
             }
-            if opt == Opt::Verbose {
-                verbose_flags = verbose_flags.saturating_add(1);
-            }
             if cfg.apply(opt, true, value).is_none() {
                 err.kind = ErrorKind::BadValue;
                 err.value = value;
@@ -522,9 +526,6 @@ where
             }
         }
     };
-    if verbose_flags > 0 {
-        cfg.verbosity = DEFAULT_VERBOSITY.saturating_add(verbose_flags).min(MAX_VERBOSITY);
-    }
     match program {
         _ if err.kind != ErrorKind::NoProgram => {}
         Some((_, name)) if cfg.has(Opt::Pause) => {
