@@ -61,9 +61,9 @@ fn run(args: &StartupArgs, blocked: sys::Result<()>) -> u8 {
     0
 }
 
-/// `--help`, in one write. Not inlined: its buffer then takes stack only here,
-/// not in every frame of a run.
-#[inline(never)]
+/// `--help`, in one write. Inlined, its buffer still takes no stack of a run:
+/// the compiler lays it over the run's own buffers (the entry frame measured
+/// the same size with it on amd64, arm64 and ppc64le).
 fn print_help(personality: Personality) -> u8 {
     let mut buf = [0; help::TEMPLATE_LEN];
     log::write_all(sys::stdout(), help::render(personality, &mut buf));
