@@ -185,6 +185,7 @@ fn become_subreaper(log: Log) {
 
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
+#[inline(always)]
 fn let_go_of_resources(log: Log, keep: i32) {
     if let Err(e) = sys::chdir_root() {
         log.failed(Level::Warn, "chdir to /", e);
