@@ -191,9 +191,11 @@ fn let_go_of_resources(log: Log, keep: i32) {
         log.failed(Level::Warn, "chdir to /", e);
     }
     let (first, keep) = (FIRST_OWN_FD as u32, keep as u32);
-    let below = if keep > first { sys::close_range(first, keep - 1) } else { Ok(()) };
-    // Failure leaves fds open in nanoinit only; nothing to report to anyone.
-    let _ = below.and_then(|()| sys::close_range(keep.saturating_add(1).max(first), u32::MAX));
+    // Below `keep`, then above it once that worked. Failure leaves fds open in
+    // nanoinit only; nothing to report to anyone.
+    if keep <= first || sys::close_range(first, keep - 1).is_ok() {
+        let _ = sys::close_range(keep.saturating_add(1).max(first), u32::MAX);
+    }
 }
 
 #[cfg(not(any(debug_assertions, feature = "allow-panic")))]
