@@ -125,7 +125,6 @@ fn descends(me: u32, pid: u32, cache: &mut [u32; CACHE]) -> bool {
 }
 
 /// The parent of `pid`, from `/proc/PID/stat`; `None` once it is gone.
-#[inline(never)]
 fn parent_of(pid: u32) -> Option<u32> {
     let mut path = Line::default();
     path.str("/proc/").num(pid).str("/stat\0");
