@@ -54,7 +54,7 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
                 Err(e) => {
                     // Unknown whether execve worked. The child runs either way,
                     // and its exit code (126/127 after a failed execve) will tell.
-                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e.into());
+                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e);
                     Ok(pid)
                 }
             }
