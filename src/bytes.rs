@@ -52,7 +52,7 @@ pub fn strip<'a>(s: &'a [u8], prefix: &[u8], ci: bool) -> Option<&'a [u8]> {
 /// calls `bcmp` through a GOT entry, which alone costs the binary a writable
 /// segment.
 pub fn eq(a: &[u8], b: &[u8], ci: bool) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| if ci { x.eq_ignore_ascii_case(y) } else { x == y })
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y || ci && x.eq_ignore_ascii_case(y))
 }
 
 /// Index of the first space-separated word of `list` equal to `w` (ASCII case

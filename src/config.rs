@@ -161,15 +161,17 @@ impl Config {
         self.job_control = setsid || dumb;
         self.warn_reap = self.has(Opt::WarnReap);
         self.wait_all = self.has(Opt::Wait);
-        for s in [SIGTSTP, SIGTTIN, SIGTTOU] {
-            // In setsid mode the child's session is orphaned from any job
-            // control, so default stop signals would be ignored; SIGSTOP cannot
-            // be (dumb-init's rule). tini never forwards TTIN/TTOU.
-            let to = match () {
-                _ if setsid => SIGSTOP,
-                _ if s != SIGTSTP && self.personality == Personality::Tini => 0,
-                _ => s,
-            };
+        // In setsid mode the child's session is orphaned from any job
+        // control, so default stop signals would be ignored; SIGSTOP cannot
+        // be (dumb-init's rule). tini never forwards TTIN/TTOU. Otherwise the
+        // stop signals go as they are, which is every signal's default.
+        const _: () = assert!(SIGTTIN == SIGTSTP + 1 && SIGTTOU == SIGTTIN + 1, "one range");
+        let (first, to) = match () {
+            _ if setsid => (SIGTSTP, SIGSTOP),
+            _ if self.personality == Personality::Tini => (SIGTTIN, 0),
+            _ => return,
+        };
+        for s in first..=SIGTTOU {
             self.rewrite.set_default(s, to);
         }
     }
@@ -191,6 +193,14 @@ impl Config {
             }
             Opt::Pdeathsig => self.pdeathsig = signals::parse(value, false).ok()?,
             Opt::Grace => self.grace_ms = num::parse_u32(value)?.checked_mul(MS_PER_S)?,
+            Opt::Verbose if on => {
+                // Each -v counts up from the default, whatever the environment said.
+                if !self.has(Opt::Verbose) {
+                    self.verbosity = DEFAULT_VERBOSITY;
+                }
+                self.verbosity = (self.verbosity + 1).min(MAX_VERBOSITY);
+                self.flags |= Opt::Verbose.bit();
+            }
             _ if on => {
                 // Placement options exclude each other: the later one wins.
                 let placement = Opt::Pgroup.bit() | Opt::Setsid.bit();
@@ -216,15 +226,17 @@ impl Config {
         };
         match opt {
             Opt::Verbose => self.verbosity = num::parse_u32(value)?.min(u32::from(MAX_VERBOSITY)) as u8,
-            DUMB_INIT_DEBUG => {
-                if parse_bool(value, false)? {
+            o if o.takes_value() => self.apply(o, true, value)?,
+            o => {
+                // TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID: their
+                // owners test for presence (getenv != NULL), so set but empty is on.
+                let on = parse_bool(value, peer.is_some() && o != DUMB_INIT_DEBUG)?;
+                if o != DUMB_INIT_DEBUG {
+                    self.apply(o, on, value)?;
+                } else if on {
                     self.verbosity = DEBUG_VERBOSITY;
                 }
             }
-            o if o.takes_value() => self.apply(o, true, value)?,
-            // TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID: their
-            // owners test for presence (getenv != NULL), so set but empty is on.
-            o => self.apply(o, parse_bool(value, peer.is_some())?, value)?,
         }
         Some(())
     }
@@ -451,7 +463,6 @@ where
             return Err(Error { kind: ErrorKind::BadValue, dash: "", name, value });
         }
     }
-    let mut verbose_flags = 0u8;
     // Every error leaves through `err`, filled in where it is found.
     let mut err = Error { kind: ErrorKind::NoProgram, dash: "", name: b"", value: b"" };
     let mut index = 0usize;
@@ -510,9 +521,6 @@ where
                 Opt::License => return Ok(Parsed::License),
                 _ => {}
             }
-            if opt == Opt::Verbose {
-                verbose_flags = verbose_flags.saturating_add(1);
-            }
             if cfg.apply(opt, true, value).is_none() {
                 err.kind = ErrorKind::BadValue;
                 err.value = value;
@@ -520,9 +528,6 @@ where
             }
         }
     };
-    if verbose_flags > 0 {
-        cfg.verbosity = DEFAULT_VERBOSITY.saturating_add(verbose_flags).min(MAX_VERBOSITY);
-    }
     match program {
         _ if err.kind != ErrorKind::NoProgram => {}
         Some((_, name)) if cfg.has(Opt::Pause) => {

@@ -20,7 +20,6 @@ const COPY: u8 = 0x80;
 const MIN_COPY: usize = 3;
 
 /// The help of personality `p`, unpacked into `buf`.
-#[inline(never)]
 pub fn render(p: Personality, buf: &mut [u8; TEMPLATE_LEN]) -> &[u8] {
     let len = unpack(&PACKED, buf);
     select(buf, len, p as u8)

