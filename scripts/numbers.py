@@ -95,7 +95,9 @@ def r_sizes_table(d):
 def r_tests(d):
     t = d.get("tests", {})
     rows = ["| target | tests |", "|---|---:|"]
-    for name, count in t.get("targets", {}).items():
+    # Sorted: the JSON is saved with sorted keys, so a rendering from the
+    # counts just taken and one from the file read back must agree.
+    for name, count in sorted(t.get("targets", {}).items()):
         rows.append(f"| {name} | {count} |")
     rows.append(f"| **all** | **{t.get('total', 0)}** |")
     return "\n".join(rows) + "\n\nCounted by `cargo test -- --list`; a proptest is one test of many cases.\n"
