@@ -151,6 +151,9 @@ impl OwnedFd {
 }
 
 impl Drop for OwnedFd {
+    // One out-of-line close: inlined, each of its drop sites repeated the
+    // syscall set-up (measured: amd64 -64, arm64 -84, ppc64le -48, s390x -78 B).
+    #[inline(never)]
     fn drop(&mut self) {
         // SAFETY: we own this fd and nothing uses it after the drop. An error
         // leaves nothing to do.
