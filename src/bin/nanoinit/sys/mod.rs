@@ -477,14 +477,7 @@ fn pid_arg(pid: i32) -> usize {
 // Chosen by scripts/inline-search.py.
 #[inline(always)]
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
-    kill_raw(pid.as_raw_pid(), sig)
-}
-
-/// `kill(id, sig)` with kill(2)'s own numbering: `id` > 0 a process, < 0 the
-/// process group -id. For pids the kernel gave us; never 0 or -1 (those mean
-/// our own group and everyone).
-pub fn kill_id(id: i32, sig: u8) -> Result<()> {
-    kill_raw(id, sig)
+    kill_id(pid.as_raw_pid(), sig)
 }
 
 /// `pidfd_open(pid, 0)`—a handle on the process that holds `pid` now: a
@@ -513,12 +506,15 @@ pub fn getdents(dir: &OwnedFd, buf: &mut [u8]) -> Result<usize> {
 /// `kill(-1, sig)`—every process we may signal except ourselves (as namespace
 /// PID 1: every process in the namespace).
 pub fn kill_all(sig: u8) -> Result<()> {
-    kill_raw(-1, sig)
+    kill_id(-1, sig)
 }
 
-fn kill_raw(pid: i32, sig: u8) -> Result<()> {
+/// `kill(id, sig)` with kill(2)'s own numbering: `id` > 0 a process, < 0 the
+/// process group -id, -1 everyone we may signal (see [`kill_all`]). Callers
+/// pass pids the kernel gave us, never 0 (our own group).
+pub fn kill_id(id: i32, sig: u8) -> Result<()> {
     // SAFETY: kill takes two integers; any signal number is checked by the kernel.
-    check(unsafe { syscall3(libc::SYS_kill as usize, pid_arg(pid), usize::from(sig), 0) }).map(|_| ())
+    check(unsafe { syscall3(libc::SYS_kill as usize, pid_arg(id), usize::from(sig), 0) }).map(|_| ())
 }
 
 /// `prctl(option, arg)`.
