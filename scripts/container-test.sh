@@ -316,12 +316,4 @@ control "no init: orphan reaped" orphan_reaped none
 control "no init: stop of 'exec sleep' -> 143 at once" stop_plain none
 check "host network unchanged" host_network
 
-if [[ -n "${TIMINGS_MD:-}" ]]; then
-    {
-        echo "| check | result | ms | detail |"
-        echo "|---|---|---:|---|"
-        printf '%s\n' "${TABLE[@]}"
-    } >"$TIMINGS_MD"
-fi
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+ctr_summary

@@ -488,12 +488,4 @@ start c-side "$ROOTFS" "shared:$C_SANDBOX" /bin/sh -c "$SIDECAR" && wait_log c-s
 control "sleep as pause: crun exec's orphan reaped" "still there (Z)" exec_orphan "$C_SANDBOX" "$C_PAT" c-side
 control "sleep as pause: sidecar's orphan reaped" "still there (Z)" sidecar_orphan "$C_SANDBOX" "$C_PAT"
 
-if [[ -n "${TIMINGS_MD:-}" ]]; then
-    {
-        echo "| check | result | ms | detail |"
-        echo "|---|---|---:|---|"
-        printf '%s\n' "${TABLE[@]}"
-    } >"$TIMINGS_MD"
-fi
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+ctr_summary

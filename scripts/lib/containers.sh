@@ -130,3 +130,17 @@ ctr_platform_names() {
     . "$(dirname "${BASH_SOURCE[0]}")/../platforms.sh"
     platform_names
 }
+
+# ctr_summary: the caller's TABLE rows as a markdown table in $TIMINGS_MD (when
+# set), then "N passed, M failed" from its PASSED and FAILED; fails on a failure.
+ctr_summary() {
+    if [[ -n "${TIMINGS_MD:-}" ]]; then
+        {
+            echo "| check | result | ms | detail |"
+            echo "|---|---|---:|---|"
+            printf '%s\n' "${TABLE[@]}"
+        } >"$TIMINGS_MD"
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    ((FAILED == 0))
+}
