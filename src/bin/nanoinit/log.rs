@@ -6,7 +6,7 @@
 //! rendered by one non-generic function, plus an optional errno text
 //! (skalibs' strerr style).
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::cell::Cell;
 use nanoinit::line::Line;
 use nanoinit::msg;
 
@@ -14,26 +14,26 @@ use crate::sys::{self, Error};
 
 pub use nanoinit::policy::Level;
 
-/// Set once a write to stderr found no reader (EPIPE): the log collector is
-/// gone, and each further write would only raise another SIGPIPE on us.
-static STDERR_GONE: AtomicBool = AtomicBool::new(false);
-
-/// Writes diagnostics up to a verbosity.
-#[derive(Clone, Copy)]
+/// Writes diagnostics up to a verbosity. One per run, lent by reference: its
+/// one mutable field is the run's only state outside the loop's stack frame
+/// (a `static` would cost the binary a writable segment of its own).
 pub struct Log {
-    verbosity: u8,
+    /// Levels below this are shown: verbosity + 1, so errors (0) always are;
+    /// 0 once a write to stderr found no reader (EPIPE): the log collector is
+    /// gone, and each further write would only raise another SIGPIPE on us.
+    shown_below: Cell<u8>,
 }
 
 impl Log {
     /// A logger showing levels up to `verbosity` (errors always).
     pub fn new(verbosity: u8) -> Log {
-        Log { verbosity }
+        Log { shown_below: Cell::new(verbosity.saturating_add(1)) }
     }
 
     /// `nanoinit: [warning: ]MESSAGE[: ERRNO TEXT]`, when `level` is enabled.
     /// `errno` 0 means none.
-    pub fn emit(self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
-        if level != Level::Error && level as u8 > self.verbosity || STDERR_GONE.load(Ordering::Relaxed) {
+    pub fn emit(&self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
+        if level as u8 >= self.shown_below.get() {
             return;
         }
         let mut l = Line::default();
@@ -50,19 +50,19 @@ impl Log {
             };
         }
         if !write_all(sys::stderr(), l.finish()) {
-            STDERR_GONE.store(true, Ordering::Relaxed);
+            self.shown_below.set(0);
         }
     }
 
     /// A message with up to two numeric arguments.
-    pub fn say(self, level: Level, msg: &str, args: [u32; 2]) {
+    pub fn say(&self, level: Level, msg: &str, args: [u32; 2]) {
         self.emit(level, msg, args, &[], 0);
     }
 
     /// `unable to WHAT: ERRNO TEXT`; `what` is a fixed text. The phrase is
     /// added here rather than repeated in every caller's string, and the
     /// function is not generic over the error type, so there is one copy.
-    pub fn failed(self, level: Level, what: &str, e: Error) {
+    pub fn failed(&self, level: Level, what: &str, e: Error) {
         self.emit(level, msg!("unable to " {text what}), [0, 0], &[what.as_bytes()], e.0);
     }
 }

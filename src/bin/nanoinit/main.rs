@@ -81,7 +81,7 @@ fn supervise_program(args: &StartupArgs, blocked: sys::Result<()>, cfg: &Config)
     clean_inheritance();
     let me = sys::getpid();
     if me != Pid::INIT {
-        become_subreaper(log);
+        become_subreaper(&log);
     }
     if cfg.pdeathsig != 0 {
         if let Err(e) = sys::set_pdeathsig(cfg.pdeathsig) {
@@ -123,7 +123,7 @@ fn supervise_program(args: &StartupArgs, blocked: sys::Result<()>, cfg: &Config)
 
     // From here on nanoinit exits only when the policy says so; failures are
     // logged and the loop goes on.
-    let_go_of_resources(log, sfd.as_raw_fd());
+    let_go_of_resources(&log, sfd.as_raw_fd());
     let mut policy = Policy::new(cfg, me.as_raw_pid() as u32, main);
     supervise::run(&mut policy, &mut supervise::Act { log, me }, &sfd)
 }
@@ -173,7 +173,7 @@ fn clean_inheritance() {
 }
 
 /// Not PID 1: orphans of our tree must still come to us to be reaped.
-fn become_subreaper(log: Log) {
+fn become_subreaper(log: &Log) {
     // Read back: a prctl that "succeeds" without effect (a sandbox that stubs
     // it) must not go unnoticed.
     let (what, e) = match sys::become_subreaper() {
@@ -187,7 +187,7 @@ fn become_subreaper(log: Log) {
 /// Pins nothing: cwd to `/` (a mount can be unmounted) and our fds ≥ 3 closed
 /// (inherited ones, now held by the child, stay open only there).
 #[inline(always)]
-fn let_go_of_resources(log: Log, keep: i32) {
+fn let_go_of_resources(log: &Log, keep: i32) {
     if let Err(e) = sys::chdir_root() {
         log.failed(Level::Warn, "chdir to /", e);
     }
