@@ -45,6 +45,11 @@ fn main() {
         // default), whose alignment alone puts the floor near 13 KB.
         "-z".into(),
         "noseparate-code".into(),
+        // Segments not page-aligned in the file (the kernel maps each from the
+        // page it starts in) and the ELF headers in no segment: nothing reads
+        // them from memory (no dynamic linker, no libc start-up), so lld
+        // writes no PT_PHDR either (56 bytes on 64-bit platforms).
+        "--nmagic".into(),
         // Nothing unwinds (panic = "abort"); the script below drops .eh_frame,
         // which -C force-unwind-tables=no cannot (libcore carries uwtable).
         "--no-eh-frame-hdr".into(),
