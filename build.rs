@@ -41,8 +41,9 @@ fn main() {
         // own entry; without it no page-aligned gap.
         "-z".into(),
         "norelro".into(),
-        // One R+X and one RW segment instead of four page-aligned ones (GNU ld's
-        // default), whose alignment alone puts the floor near 13 KB.
+        // One R+X segment (and one RW, had the binary writable data) instead of
+        // four page-aligned ones (GNU ld's default), whose alignment alone puts
+        // the floor near 13 KB.
         "-z".into(),
         "noseparate-code".into(),
         // Segments not page-aligned in the file (the kernel maps each from the
