@@ -1,7 +1,7 @@
 //! Trees of any depth and width (issue 12, defects 3 and 4): `--grace`,
 //! `--signal-all` and `--wait` reach every descendant of a subreaper — a chain
 //! 100 deep, 5,000 children of one process, a tree of 11,120 15 levels deep — and never a
-//! process outside nanoinit's tree.
+//! process outside nanoinit's tree, even one born with a dead descendant's pid.
 //!
 //! Each run is one PID namespace (`unshare --pid --fork --mount-proc`) whose
 //! PID 1 is a `sh` wrapper: it starts a sibling (a process of the namespace
@@ -285,4 +285,44 @@ fn siblings_are_never_signalled_while_descendants_churn() {
     "#;
     let r = run("-v --signal-all", main, after);
     r.check(&["nanoinit exited 143", "forwarded SIGUSR1", "left 0", "sibling alive"], &["sibling signalled", "unable"]);
+}
+
+#[test]
+fn a_sibling_given_a_dead_descendants_pid_is_never_signalled() {
+    if !is_root() {
+        return eprintln!("skipped: needs root");
+    }
+    // A pid reused on purpose. A descendant is found by a first forwarded
+    // USR1 and dies of it; once it is reaped, the namespace's last pid is set
+    // (ns_last_pid) so that a sibling outside nanoinit's tree is born with
+    // its number. Nothing nanoinit learnt about that pid may outlive the
+    // process: the second USR1 must miss the sibling. A USR1 kills a `sleep`
+    // when it is sent, so the sibling's exit status tells: TERM (143), which
+    // the wrapper sends last, and not USR1 (138).
+    let main = r#"trap : USR1
+        sleep 1000 <&- & d=$!
+        printf x >> "$READY"
+        while kill -0 $d 2>/dev/null; do wait $d; done
+        echo $d > "$READY.dead"
+        while :; do sleep 1000 <&- & wait $!; done"#;
+    let after = r#"
+        while [ ! -s "$READY" ]; do sleep 0.01; done
+        kill -USR1 $nano
+        while [ ! -s "$READY.dead" ]; do sleep 0.01; done
+        dead=$(cat "$READY.dead")
+        echo $((dead - 1)) > /proc/sys/kernel/ns_last_pid
+        sleep 1000 <&- >/dev/null 2>&1 &
+        reused=$!
+        [ "$reused" = "$dead" ] && echo "pid of the dead descendant reused"
+        kill -USR1 $nano
+        while [ "$(grep -c 'forwarded SIGUSR1' "$LOG")" -lt 2 ]; do sleep 0.01; done
+        kill -TERM $reused; wait $reused
+        echo "reused pid's process ended $?"
+        kill -TERM $nano
+    "#;
+    let r = run("-v --signal-all", main, after);
+    r.check(
+        &["pid of the dead descendant reused", "reused pid's process ended 143", "left 0", "sibling alive"],
+        &["unable"],
+    );
 }
