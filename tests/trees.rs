@@ -15,8 +15,9 @@ use common::*;
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,57 @@ const RUN_DEADLINE: Duration = Duration::from_secs(120);
 /// One big tree at a time: with a 32,768 pid_max, two runs of 11,120 next to
 /// other tests' processes would come close to the limit.
 static BIG: Mutex<()> = Mutex::new(());
+
+/// Room kept for the other tests running beside a big one.
+const SPARE_PROCESSES: u64 = 1_000;
+
+/// Takes the big-tree lock for a run of about `processes`, or says why the
+/// run is skipped: a host whose pids cgroup or pid_max leaves too little room
+/// would fail it for a reason that is not nanoinit's.
+fn big_run(processes: u64) -> Option<MutexGuard<'static, ()>> {
+    if !is_root() {
+        eprintln!("skipped: needs root");
+        return None;
+    }
+    let guard = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let room = process_room();
+    if room < processes + SPARE_PROCESSES {
+        eprintln!("skipped: needs room for {processes} processes and {SPARE_PROCESSES} more; this host leaves {room}");
+        return None;
+    }
+    Some(guard)
+}
+
+/// How many more processes this host lets us start: the least room left by
+/// the kernel's pid_max and by each pids cgroup above us (v1 or v2).
+fn process_room() -> u64 {
+    let read = |path: &Path| std::fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u64>().ok());
+    let running = std::fs::read_dir("/proc")
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit())).count())
+        .unwrap_or(0) as u64;
+    let mut room = read(Path::new("/proc/sys/kernel/pid_max")).map_or(u64::MAX, |max| max.saturating_sub(running));
+    for line in std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default().lines() {
+        // `ID:CONTROLLERS:PATH`; v2 has no controller list.
+        let mut fields = line.splitn(3, ':').skip(1);
+        let (controllers, path) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+        let root = match controllers {
+            "" => "/sys/fs/cgroup",
+            c if c.split(',').any(|c| c == "pids") => "/sys/fs/cgroup/pids",
+            _ => continue,
+        };
+        // pids.max is "max" (no limit) in most; a parent's limit binds us too.
+        let mut dir = PathBuf::from(format!("{root}{path}"));
+        while dir.starts_with(root) {
+            if let (Some(max), Some(current)) = (read(&dir.join("pids.max")), read(&dir.join("pids.current"))) {
+                room = room.min(max.saturating_sub(current));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
+    room
+}
 
 /// Shell functions for the main program. `tree F D` forks F children per node
 /// down to depth D; `chain N` nests N subshells; `wide N` forks N children of
@@ -168,10 +220,7 @@ fn main_exits(build: &str, leaves: usize) -> String {
 
 #[test]
 fn chain_of_100_whose_bottom_ignores_term_is_killed() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(110) else { return };
     // Only the bottom ignores TERM: the 99 above it die of the grace period's
     // TERM, the bottom (reparented to nanoinit by then) of its KILL.
     let r = run("-v --grace 1", &main_exits("chain 100 stubborn", 1), "");
@@ -183,10 +232,7 @@ fn chain_of_100_whose_bottom_ignores_term_is_killed() {
 
 #[test]
 fn five_thousand_children_ignoring_term_are_killed() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(5_010) else { return };
     let r = run("-v --grace 1", &main_exits("trap '' TERM; wide 5000", 5000), "");
     r.check(
         &["nanoinit exited 3", "grace over: KILL", "all exited", "left 0", "sibling alive"],
@@ -202,10 +248,7 @@ const TREE_LEAVES: usize = 10_000;
 
 #[test]
 fn tree_of_11120_gets_term_everywhere() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(11_130) else { return };
     // A grace longer than the run's deadline: one process the TERM missed
     // would hold the run past it.
     let r = run("-v --grace 600", &main_exits(TREE, TREE_LEAVES), "");
@@ -214,10 +257,7 @@ fn tree_of_11120_gets_term_everywhere() {
 
 #[test]
 fn tree_of_11120_ignoring_term_is_killed() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(11_130) else { return };
     let r = run("-v --grace 1", &main_exits(&format!("trap '' TERM; {TREE}"), TREE_LEAVES), "");
     r.check(
         &["nanoinit exited 3", "grace over: KILL", "all exited", "left 0", "sibling alive"],
@@ -232,10 +272,7 @@ fn term_after(what: &str) -> String {
 
 #[test]
 fn wait_forwards_to_a_tree_of_11120() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(11_130) else { return };
     // The main program exits at once; nanoinit waits for the tree until our
     // TERM, which must reach all of it for the run to end.
     let r = run("-v --wait", &main_exits(TREE, TREE_LEAVES), &term_after("waiting for the rest"));
@@ -244,10 +281,7 @@ fn wait_forwards_to_a_tree_of_11120() {
 
 #[test]
 fn signal_all_reaches_every_level() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(3_110) else { return };
     // The main program lives on its tree (a chain of 100 above 1,000 leaves
     // and a wide family of 2,000); our TERM, forwarded to every descendant,
     // ends all of them. The main program dies of it: 128 + 15.
@@ -259,10 +293,7 @@ fn signal_all_reaches_every_level() {
 
 #[test]
 fn siblings_are_never_signalled_while_descendants_churn() {
-    if !is_root() {
-        return eprintln!("skipped: needs root");
-    }
-    let _big = BIG.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(_big) = big_run(100) else { return };
     // Descendants and siblings are born and reaped all the time, so pids are
     // freed and handed out again while nanoinit forwards 300 USR1s to every
     // descendant; a sibling (a child of the namespace's PID 1) notes any USR1
