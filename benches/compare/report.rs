@@ -133,7 +133,7 @@ impl Report {
                 vec![
                     i.name.to_string(),
                     i.version.clone(),
-                    format!("`{}`", i.path),
+                    format!("`{}`", shown_path(&i.path)),
                     i.size.to_string(),
                     match i.is_static {
                         Some(true) => "yes".into(),
@@ -169,4 +169,11 @@ impl Report {
             }
         }
     }
+}
+
+/// `path` as the report shows it: relative to the source tree when inside it
+/// (`dist/nanoinit`), so the report names no directory of the bench machine.
+fn shown_path(path: &str) -> &str {
+    let tree = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    path.strip_prefix(tree).unwrap_or(path)
 }
