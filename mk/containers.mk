@@ -1,6 +1,6 @@
 # Real containers and the release (docs/containers.md; the multi-arch image is
 # in mk/oci.mk, every platform's build and test in mk/cross.mk).
-# Included by the top Makefile; uses its TARGET, BUDGET and CARGO.
+# Included by the top Makefile; uses its CARGO.
 
 IMAGE ?= localhost/nanoinit
 NANOINIT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -19,4 +19,4 @@ container-test: build oci-archive
 ## release: every platform's binary and the OCI archive from two clean builds that
 ## must be identical, and dist/SHA256SUMS.
 release: deps
-	@BUDGET=$(BUDGET) CARGO=$(CARGO) scripts/release.sh
+	@CARGO=$(CARGO) scripts/release.sh

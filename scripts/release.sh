@@ -13,7 +13,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO=${CARGO:-cargo}
-export BUDGET=${BUDGET:?set by make release (the Makefile's BUDGET)}
 # shellcheck source=scripts/lib/containers.sh
 . scripts/lib/containers.sh
 mapfile -t NAMES < <(ctr_platform_names)
