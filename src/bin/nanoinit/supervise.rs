@@ -62,15 +62,18 @@ impl Sink for Act {
             To::Group(p) => (sys::kill_id(-(p as i32), sig), b"process group ", p),
             To::Descendants => (tree::signal_descendants(self.me, sig), b"all descendants", 0),
         };
-        let args = [sig.into(), id];
-        let (level, msg, errno) = match res {
-            Ok(()) if id == 0 => (Level::Info, msg!("forwarded " {sig sig} " to " {text target}), 0),
-            Ok(()) => (Level::Info, msg!("forwarded " {sig sig} " to " {text target} {num id}), 0),
+        let (level, done, errno): (_, &[u8], _) = match res {
+            Ok(()) => (Level::Info, b"forwarded", 0),
             // The target died since; its SIGCHLD is on its way.
             Err(Error(libc::ESRCH)) => return,
-            Err(e) => (Level::Warn, msg!("unable to forward " {sig sig} " to " {text target}), e.0),
+            Err(e) => (Level::Warn, b"unable to forward", e.0),
         };
-        self.log.emit(level, msg, args, &[who], errno);
+        let msg = if id == 0 {
+            msg!({text done} " " {sig sig} " to " {text target})
+        } else {
+            msg!({text done} " " {sig sig} " to " {text target} {num id})
+        };
+        self.log.emit(level, msg, [sig.into(), id], &[done, who], errno);
     }
 
     fn arm(&mut self, ms: u32) -> bool {
