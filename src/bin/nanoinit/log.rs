@@ -14,9 +14,10 @@ use crate::sys::{self, Error};
 
 pub use nanoinit::policy::Level;
 
-/// Writes diagnostics up to a verbosity. One per run, lent by reference: its
-/// one mutable field is the run's only state outside the loop's stack frame
-/// (a `static` would cost the binary a writable segment of its own).
+/// Writes diagnostics up to a verbosity. A run makes one and lends it to every
+/// step by reference, so that its one mutable field (the binary's only state
+/// outside a stack frame) holds for all of them; a `static` would cost the
+/// binary a writable segment of its own.
 pub struct Log {
     /// Levels below this are shown: verbosity + 1, so errors (0) always are;
     /// 0 once a write to stderr found no reader (EPIPE): the log collector is

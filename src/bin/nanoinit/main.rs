@@ -106,7 +106,7 @@ fn supervise_program(args: &StartupArgs, blocked: sys::Result<()>, cfg: &Config)
                 // ENOTTY when fd 0 is no tty (or not ours): nothing was released.
                 let _ = sys::release_ctty();
             }
-            match spawn::spawn(cfg, index, args.argv, args.envp) {
+            match spawn::spawn(cfg, &log, index, args.argv, args.envp) {
                 Ok(pid) => Some(pid.as_raw_pid() as u32),
                 Err(SpawnError::Exec(e)) => {
                     let prog = args.argv.tail(index).first().unwrap_or(b"");

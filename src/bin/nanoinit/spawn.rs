@@ -22,7 +22,7 @@ pub enum SpawnError {
 /// The caller has blocked every signal and reset every disposition to SIG_DFL,
 /// so the child inherits default dispositions and nothing arrives before it
 /// chooses its own mask.
-pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
+pub fn spawn(cfg: &Config, log: &Log, program: usize, argv: CStrArray, envp: CStrArray) -> Result<Pid, SpawnError> {
     let (read_end, write_end) = sys::pipe().map_err(|e| SpawnError::Sys("pipe", e))?;
     let child_argv = argv.tail(program);
     match sys::fork().map_err(|e| SpawnError::Sys("clone", e))? {
@@ -54,7 +54,7 @@ pub fn spawn(cfg: &Config, program: usize, argv: CStrArray, envp: CStrArray) -> 
                 Err(e) => {
                     // Unknown whether execve worked. The child runs either way,
                     // and its exit code (126/127 after a failed execve) will tell.
-                    Log::new(cfg.verbosity).failed(Level::Warn, "read exec status", e);
+                    log.failed(Level::Warn, "read exec status", e);
                     Ok(pid)
                 }
             }
