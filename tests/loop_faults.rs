@@ -1,8 +1,9 @@
-//! The event loop under faults (issue 12): a log pipe nobody reads, a failing
-//! wait, a failing signalfd read, the setsid leader's exit racing the reap, and
-//! dumb-init's job control without setsid. Failures are injected into the
-//! running nanoinit alone with `strace -p` (by syscall and errno), so neither
-//! `unshare` nor the program is touched.
+//! The event loop under faults (issue 12): a log pipe with no reader, a full
+//! log pipe whose reader never reads, a failing wait, a failing signalfd read,
+//! the setsid leader's exit racing the reap, and dumb-init's job control
+//! without setsid. Failures are injected into the running nanoinit alone with
+//! `strace -p` (by syscall and errno), so neither `unshare` nor the program is
+//! touched.
 mod common;
 use common::*;
 
@@ -95,6 +96,45 @@ fn a_log_pipe_with_no_reader_costs_the_program_nothing() {
             let o = init.wait();
             assert_eq!(o.code, 128 + libc::SIGTERM, "{what}: TERM must still reach the program: {o:?}");
         }
+    }
+}
+
+/// Bytes a pipe holds at least (one page): the full log pipe below fills fast.
+const SMALL_PIPE: i32 = 4096;
+
+#[test]
+fn a_full_log_pipe_nobody_reads_never_stops_the_init() {
+    for mode in MODES {
+        let what = format!("{mode:?}");
+        let dir = TempDir::new("fulllog");
+        let go = dir.join("go");
+        // A reader that never reads: the test keeps the read end open to the
+        // end. With -v each reaped orphan is a line of ~40 bytes, so 300 of
+        // them fill the pipe; a blocking write would then stop nanoinit.
+        let mut fds = [0; 2];
+        // SAFETY: pipe2 writes two ints into `fds`.
+        assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+        // SAFETY: both fds were just created and are owned by nobody else.
+        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        // SAFETY: fcntl on an fd we own, with an int argument.
+        assert!(unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, SMALL_PIPE) } >= SMALL_PIPE);
+        let script = format!(
+            "trap 'exit 7' TERM; i=0; while [ $i -lt 300 ]; do ( : & ); i=$((i + 1)); done; : > {go}; \
+             while :; do sleep 0.1; done"
+        );
+        let mut cmd = command(mode, &["-v", "--", "sh", "-c", &script]);
+        cmd.stderr(Stdio::from(write));
+        let init = Init::start_ready(cmd, mode);
+        let _guard = TreeGuard::new(init.pid);
+        poll(DEADLINE, || std::path::Path::new(&go).exists().then_some(())).expect("the orphans were never made");
+        // Every orphan reaped (only the program is left), its line written or not.
+        let main = init.main_child();
+        let reaped = poll(DEADLINE, || (children(init.pid) == [main]).then_some(()));
+        assert!(reaped.is_some(), "{what}: orphans left unreaped: nanoinit blocked on the full pipe?");
+        init.signal(libc::SIGTERM);
+        let o = init.wait();
+        assert_eq!(o.code, 7, "{what}: TERM must reach the program: {o:?}");
+        drop(read);
     }
 }
 

@@ -34,7 +34,10 @@ impl Log {
     /// `nanoinit: [warning: ]MESSAGE[: ERRNO TEXT]`, when `level` is enabled.
     /// `errno` 0 means none.
     pub fn emit(&self, level: Level, msg: &str, args: [u32; 2], parts: &[&[u8]], errno: i32) {
-        if level as u8 >= self.shown_below.get() {
+        // A full pipe whose reader does not read (a stalled log collector)
+        // must not stop the init: a line that cannot be written at once is
+        // dropped, never waited for.
+        if level as u8 >= self.shown_below.get() || !sys::writable_now(sys::stderr()) {
             return;
         }
         let mut l = Line::default();

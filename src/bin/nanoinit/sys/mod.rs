@@ -97,6 +97,8 @@ pub fn block_all() -> Result<()> {
 /// and 32 bytes cover the largest (the kernel reads only its own size).
 const SIGACTION_DFL: [u64; 4] = [0; 4];
 const_assert_eq!(libc::SIG_DFL, 0);
+// writable_now hands the kernel one pollfd as libc lays it out.
+const_assert_eq!(core::mem::size_of::<libc::pollfd>(), 8);
 
 /// `rt_sigaction(sig, SIG_DFL)` for each signal of `set`: an inherited SIG_IGN
 /// would otherwise reach the child (and an ignored SIGCHLD would make the kernel
@@ -604,6 +606,23 @@ pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     // SAFETY: the kernel reads at most `bytes.len()` bytes from `bytes`.
     check(unsafe { syscall3(libc::SYS_write as usize, fd.0 as usize, bytes.as_ptr() as usize, bytes.len()) })
+}
+
+/// Whether a write to `fd` would not block now: `ppoll` for POLLOUT with a
+/// zero timeout. A pipe is writable while it has a free page, more than any
+/// line of ours. True when the kernel cannot tell (ppoll failed), so that the
+/// write is tried as it would be without this check.
+pub fn writable_now(fd: BorrowedFd<'_>) -> bool {
+    let mut poll = libc::pollfd { fd: fd.0, events: libc::POLLOUT, revents: 0 };
+    // Zero seconds, zero nanoseconds: 16 zero bytes read the same as the
+    // 64-bit timespec and as the 32-bit one of armv7's and i686's ppoll.
+    let no_wait = [0u64; 2];
+    // SAFETY: `poll` is one pollfd and `no_wait` a zeroed timespec, both live
+    // across the call; the signal mask pointer is null (the mask is kept).
+    let ready = unsafe {
+        syscall5(libc::SYS_ppoll as usize, &mut poll as *mut libc::pollfd as usize, 1, no_wait.as_ptr() as usize, 0, 0)
+    };
+    check(ready).map_or(true, |_| poll.revents & libc::POLLOUT != 0)
 }
 
 /// `wait4(pid, NULL, 0)`—waits for that child to end and reaps it.
