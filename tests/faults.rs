@@ -32,7 +32,7 @@
 //! their programs (shell scripts) are never failed: a code other than theirs
 //! comes from nanoinit. Skipped when strace or binutils is missing.
 //!
-//! About 1,140 runs, two at a time, in about 2.5 minutes (a grace run takes a
+//! About 1,180 runs, two at a time, in about 2.5 minutes (a grace run takes a
 //! second: its leftover ignores TERM). `FAULTS_ONLY=TEXT` runs the scenarios
 //! whose name holds TEXT; `FAULTS_SHOW=1` prints every run's outcome.
 
