@@ -58,7 +58,8 @@ test: build
 	    $(MAKE) --no-print-directory pod-test; \
 	else echo "test: crun/buildah not installed; skipping pod-test (make pod-test installs them)"; fi
 
-## demo: build, then show nanoinit as PID 1 with orphans and a SIGTERM.
+## demo: the PID 1 problem (sh, then a server that never waits, as PID 1), then
+## nanoinit: one workload with orphans and a SIGTERM trap, stopped as docker stop does.
 demo: build
 	@scripts/demo.sh dist/nanoinit
 

@@ -2,11 +2,12 @@
 # demo.sh DIST_BINARY — the PID 1 problem, then nanoinit's fix.
 #
 # One workload (a shell script that traps SIGTERM and leaves a few
-# double-forked orphans behind) runs twice as the program of a container-like
-# PID namespace: first under `sh` as PID 1 (an entrypoint script that does not
-# `exec`), then under nanoinit. Each run is stopped as `docker stop` stops a
-# container: SIGTERM to PID 1, then SIGKILL after a timeout. A two-row table
-# sums up. Unattended and bounded (every wait has a deadline); kills what it
+# double-forked orphans behind) runs three times as the program of a
+# container-like PID namespace: under `sh` as PID 1 (an entrypoint script that
+# does not `exec`), under a program that never calls wait() as PID 1 (`sleep`,
+# exec'd by the entrypoint, as a server would be), then under nanoinit. Each
+# run is stopped as `docker stop` stops a container: SIGTERM to PID 1, then
+# SIGKILL after a timeout. A table sums up. Unattended and bounded (every wait has a deadline); kills what it
 # started and removes its files on exit; exits 0 when nanoinit behaved.
 set -uo pipefail
 
@@ -141,7 +142,12 @@ echo "-- 1. sh as PID 1: an entrypoint script that runs the workload without exe
 run sh sh -c 'sh "$1"; echo "sh: the workload exited with $?"' sh "$work/workload.sh"
 sh_row=("$trapped" "$ended" "$took" "$code" "$zombies")
 
-echo "-- 2. nanoinit as PID 1 ($(stat -c %s "$bin") bytes): nanoinit -v -- sh workload.sh"
+echo "-- 2. a server as PID 1: the entrypoint starts the workload, then execs a program"
+echo "   that never calls wait() (sleep stands in for the server)"
+run sleep sh -c 'sh "$1" & exec sleep 1000' sh "$work/workload.sh"
+server_row=("$trapped" "$ended" "$took" "$code" "$zombies")
+
+echo "-- 3. nanoinit as PID 1 ($(stat -c %s "$bin") bytes): nanoinit -v -- sh workload.sh"
 run nanoinit "$bin" -v -- sh "$work/workload.sh"
 ni_row=("$trapped" "$ended" "$took" "$code" "$zombies")
 forwarded=$(grep -c '^nanoinit: forwarded SIGTERM to child ' "$work/nanoinit.err")
@@ -160,11 +166,12 @@ echo
 row "PID 1" "trap got TERM" "how it ended" "exit code" "zombies after 1 s"
 row "---" "---" "---" "---:" "---"
 name=sh describe "${sh_row[@]}"
+name=sleep describe "${server_row[@]}"
 name=nanoinit describe "${ni_row[@]}"
 echo
 if ((sh_row[4] == 0)); then
     echo "(sh reaped the orphans because it sat in wait() for its child the whole time;"
-    echo " a PID 1 that never calls wait(), as most servers, leaves each one a zombie.)"
+    echo " sleep, like most servers, never calls wait(): each orphan it was handed stays a zombie.)"
     echo
 fi
 
