@@ -7,8 +7,9 @@
 # does not `exec`), under a program that never calls wait() as PID 1 (`sleep`,
 # exec'd by the entrypoint, as a server would be), then under nanoinit. Each
 # run is stopped as `docker stop` stops a container: SIGTERM to PID 1, then
-# SIGKILL after a timeout. A table sums up. Unattended and bounded (every wait has a deadline); kills what it
-# started and removes its files on exit; exits 0 when nanoinit behaved.
+# SIGKILL after a timeout. A table sums up. Unattended and bounded (every wait
+# has a deadline); kills what it started and removes its files on exit; exits 0
+# when nanoinit behaved.
 set -uo pipefail
 
 bin=${1:-}

@@ -13,12 +13,12 @@
 //! leftover (PID 1's `kill(-1)`; a subreaper's pass over `/proc` with pidfds,
 //! and without them as before Linux 5.3), `--wait`, `-P` ended by TERM,
 //! `--setsid`, and dumb-init's job control (a forwarded TSTP, nanoinit
-//! stopping itself, a CONT). Each scenario's calls come from an strace of its normal run, so
-//! the lists stay true as the code changes. The setsid scenario fails every
-//! call, as the default one does; the others fail only the calls of their own
-//! part of the run (from the event loop, or from the grace period's first
-//! signal), at their first and second use there: what comes before is the
-//! default scenario's, already covered.
+//! stopping itself, a CONT). Each scenario's calls come from an strace of its
+//! normal run, so the lists stay true as the code changes. The setsid scenario
+//! fails every call, as the default one does; the others fail only the calls
+//! of their own part of the run (from the event loop, or from the grace
+//! period's first signal), at their first and second use there: what comes
+//! before is the default scenario's, already covered.
 //!
 //! Left out: `close`, because strace fails a call by skipping it, so a
 //! "failed" close would leave the fd open, which Linux never does (close
