@@ -424,6 +424,11 @@ pub fn exit(code: u8) -> ! {
     }
 }
 
+/// A zero `struct timespec`, "do not wait", for rt_sigtimedwait and ppoll:
+/// both fields are a C `long` (one `usize`) in the ABI of every platform's
+/// calls of those numbers (armv7's and i686's take the 32-bit timespec).
+const NO_WAIT: [usize; 2] = [0; 2];
+
 /// `setitimer(ITIMER_REAL)`—SIGALRM (si_code SI_KERNEL) after `ms`; 0 disarms.
 /// The next SIGALRM read is this timer's: one that an earlier timer raised and
 /// nobody has read yet is taken off the queue (a stale one would end a new
@@ -434,7 +439,7 @@ pub fn alarm_ms(ms: u32) -> Result<()> {
     // old-value pointer is null.
     check(unsafe { syscall3(libc::SYS_setitimer as usize, libc::ITIMER_REAL as usize, value.as_ptr() as usize, 0) })?;
     let alarm: u64 = 1 << (libc::SIGALRM - 1);
-    let no_wait = [0usize; 2];
+    let no_wait = NO_WAIT;
     // After setitimer, which cancelled the earlier timer: the new one cannot
     // have fired yet. EAGAIN (none pending) is the usual answer and fine.
     // SAFETY: the set and the zero `struct timespec` are valid for the call;
@@ -614,9 +619,7 @@ pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
 /// write is tried as it would be without this check.
 pub fn writable_now(fd: BorrowedFd<'_>) -> bool {
     let mut poll = libc::pollfd { fd: fd.0, events: libc::POLLOUT, revents: 0 };
-    // Zero seconds, zero nanoseconds: 16 zero bytes read the same as the
-    // 64-bit timespec and as the 32-bit one of armv7's and i686's ppoll.
-    let no_wait = [0u64; 2];
+    let no_wait = NO_WAIT;
     // SAFETY: `poll` is one pollfd and `no_wait` a zeroed timespec, both live
     // across the call; the signal mask pointer is null (the mask is kept).
     let ready = unsafe {
