@@ -25,7 +25,7 @@ ctr_setup oci-build
 
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -1)
 LIST=localhost/nanoinit-oci-build:$VERSION
-names=$(ctr_platform_names)
+names=$(platform_names)
 for name in $names; do
     [[ -f "$REPO/dist/nanoinit-$name" ]] || die "no dist/nanoinit-$name (run scripts/cross.sh)"
 done

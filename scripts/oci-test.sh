@@ -34,7 +34,7 @@ ctr_setup oci-test
 
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -1)
 ENTRYPOINT=$(sed -n 's/^ENTRYPOINT *//p' "$REPO/Dockerfile.scratch")
-mapfile -t NAMES < <(ctr_platform_names)
+mapfile -t NAMES < <(platform_names)
 LISTING=$WORK/listing.jsonl
 
 # manifest_of LISTING PLATFORM: the JSON line of that platform's manifest.

@@ -123,8 +123,7 @@ check "pause images built (nanoinit, catatonit)" build_pause_images
 ((FAILED)) || unpack_pause
 check "sandbox bundle from the pause image" pause_bundle
 if ((FAILED)); then
-    echo "0 passed, $FAILED failed"
-    exit 1
+    ctr_summary || exit 1
 fi
 
 # ---------------------------------------------------------------- runtime
@@ -199,7 +198,6 @@ start() {
 }
 host_pid() { "${RT[@]}" state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
 exec_in() { "${RT[@]}" exec "$@" </dev/null; }
-log_of() { cat "$WORK/logs/$1"; }
 # wait_log ID TEXT [SECONDS]: until the container's log holds TEXT.
 wait_log() {
     local end=$(($(now_ms) + ${3:-10} * 1000))

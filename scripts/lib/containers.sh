@@ -1,5 +1,6 @@
 # buildah and podman with everything private, shared by container-test.sh,
-# oci-build.sh and oci-test.sh. Source it; needs root.
+# oci-build.sh and oci-test.sh. Source it; needs root. It sources
+# scripts/platforms.sh too (platform_names, platform).
 #
 # Host hygiene:
 # - ctr_private_ns re-runs the script in a private mount namespace; there, on a
@@ -12,6 +13,9 @@
 #   INT/TERM;
 # - /run/crun and /var/lib/containers/cache (the blob-info cache) are covered by
 #   binds from that dir, so nothing is written there.
+
+# shellcheck source=scripts/platforms.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../platforms.sh"
 
 # ctr_install_missing [PKG...]: installs what is missing of podman, buildah,
 # crun and the extra packages named, through scripts/deps.sh (the one installer).
@@ -122,13 +126,6 @@ ctr_platform() {
     else
         echo "linux/$1"
     fi
-}
-
-# ctr_platform_names: the names in scripts/platforms.sh, one a line.
-ctr_platform_names() {
-    # shellcheck source=scripts/platforms.sh
-    . "$(dirname "${BASH_SOURCE[0]}")/../platforms.sh"
-    platform_names
 }
 
 # ctr_summary: the caller's TABLE rows as a markdown table in $TIMINGS_MD (when
