@@ -7,9 +7,8 @@
 mod common;
 use common::*;
 
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 /// The signals pending for `pid`, for its threads and for the whole process
 /// (a SIGPIPE from a write is sent to the thread).
@@ -19,10 +18,7 @@ fn pending(pid: i32) -> u64 {
 
 /// A pipe whose reader is already gone, as the write end for a child's stderr.
 fn pipe_without_reader() -> Stdio {
-    let mut fds = [0; 2];
-    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
-    // SAFETY: both fds were just created and are owned by nobody else.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    let (read, write) = std::io::pipe().expect("pipe");
     drop(read);
     Stdio::from(write)
 }
@@ -111,13 +107,9 @@ fn a_full_log_pipe_nobody_reads_never_stops_the_init() {
         // A reader that never reads: the test keeps the read end open to the
         // end. With -v each reaped orphan is a line of ~40 bytes, so 300 of
         // them fill the pipe; a blocking write would then stop nanoinit.
-        let mut fds = [0; 2];
-        // SAFETY: pipe2 writes two ints into `fds`.
-        assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
-        // SAFETY: both fds were just created and are owned by nobody else.
-        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let (read, write) = std::io::pipe().expect("pipe");
         // SAFETY: fcntl on an fd we own, with an int argument.
-        assert!(unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, SMALL_PIPE) } >= SMALL_PIPE);
+        assert!(unsafe { libc::fcntl(write.as_raw_fd(), libc::F_SETPIPE_SZ, SMALL_PIPE) } >= SMALL_PIPE);
         let script = format!(
             "trap 'exit 7' TERM; i=0; while [ $i -lt 300 ]; do ( : & ); i=$((i + 1)); done; : > {go}; \
              while :; do sleep 0.1; done"
@@ -126,7 +118,7 @@ fn a_full_log_pipe_nobody_reads_never_stops_the_init() {
         cmd.stderr(Stdio::from(write));
         let init = Init::start_ready(cmd, mode);
         let _guard = TreeGuard::new(init.pid);
-        poll(DEADLINE, || std::path::Path::new(&go).exists().then_some(())).expect("the orphans were never made");
+        wait_for_file(&go, DEADLINE);
         // Every orphan reaped (only the program is left), its line written or not.
         let main = init.main_child();
         let reaped = poll(DEADLINE, || (children(init.pid) == [main]).then_some(()));
@@ -237,7 +229,7 @@ fn dumb_init_without_setsid_stops_itself_like_dumb_init() {
         init.signal(libc::SIGCONT);
         assert!(stopped(init.pid, false) && stopped(main, false), "{what}: not continued");
         init.signal(libc::SIGTERM);
-        let o = init.wait_for(Duration::from_secs(20));
+        let o = init.wait();
         assert_eq!(o.code, 128 + libc::SIGTERM, "{what}: {o:?}");
     }
 }

@@ -140,17 +140,15 @@ fn closed_standard_fds_are_never_taken_by_nanoinit() {
                 let what = format!("{mode:?}, closed {closed:?}, {inject:?}");
                 let _ = fs::remove_file(&go);
                 let args = ["-v", "--", "/bin/sh", "-c", &script];
+                // An inject is only planned as a subreaper with strace at hand.
                 let mut c = match (&inject, &st) {
                     (Some(i), Some(s)) => {
-                        strace::launch(Mode::Subreaper, s, &dir, "/dev/null", std::slice::from_ref(i), &args)
-                            .unwrap()
-                            .cmd
+                        strace::launch(mode, s, &dir, "/dev/null", std::slice::from_ref(i), &args).unwrap().cmd
                     }
                     _ => common::command(mode, &args),
                 };
                 inherit(&mut c, closed);
-                // Under strace, `Init` sees strace: a plain process to it.
-                let init = common::Init::start(c, if inject.is_some() { Mode::Subreaper } else { mode });
+                let init = common::Init::start(c, mode);
                 // The program, and nanoinit its parent (not one of sh's own
                 // forks, which are "sh" too until they exec sleep).
                 let comm = |p: i32| common::proc_file(p, "comm").trim().to_string();

@@ -202,6 +202,7 @@ fn run(args: &str, main: &str, after: &str) -> Report {
     };
     if !finished {
         // The namespace's PID 1 leads its own group; --kill-child ends the rest.
+        // SAFETY: kill takes plain integers; the group is the one this run started.
         unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
         let _ = child.kill();
         let _ = child.wait();

@@ -116,6 +116,7 @@ impl Lab {
         pids.extend(self.lines().iter().filter_map(|l| l.split(":ready:").nth(1)?.parse::<i32>().ok()));
         for pid in pids {
             if proc_file(pid, "cmdline").contains(&self.catcher) {
+                // SAFETY: kill takes plain integers; the pid runs this lab's catcher.
                 unsafe {
                     libc::kill(pid, libc::SIGKILL);
                 }

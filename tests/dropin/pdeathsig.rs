@@ -48,6 +48,7 @@ fn pdeathsig_as_pid1_when_unshare_dies() {
         let init = lab.start(exe, &argv, &[]);
         lab.ready("main");
         let pid = init.pid;
+        // SAFETY: kill takes plain integers; the pid is the process this test started.
         unsafe {
             libc::kill(init.outer(), libc::SIGKILL);
         }

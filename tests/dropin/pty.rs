@@ -8,6 +8,8 @@ struct Pty {
 }
 
 fn openpty() -> Pty {
+    // SAFETY: plain calls on the fd just opened; TIOCGPTN writes one c_uint
+    // into `n`; the fd is owned by the File from here on.
     unsafe {
         let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
         assert!(m >= 0, "posix_openpt");
@@ -49,6 +51,7 @@ impl Pty {
             c.env_remove(v);
         }
         c.stdin(slave.try_clone().unwrap()).stdout(slave.try_clone().unwrap()).stderr(slave);
+        // SAFETY: the closure makes only async-signal-safe calls (setsid, ioctl).
         unsafe {
             c.pre_exec(|| {
                 if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
@@ -124,8 +127,7 @@ fn pty_setsid_mode(drop_hup: bool) {
         // nanoinit let go of it.
         assert_eq!(stat_num(child, SESSION), Some(child as i64), "{exe}: sid");
         let ctty = stat_num(child, TTY_NR).unwrap_or(0) as u64;
-        #[allow(unused_unsafe)]
-        let dev = |d: u64| unsafe { (libc::major(d), libc::minor(d)) };
+        let dev = |d: u64| (libc::major(d), libc::minor(d));
         assert_eq!(dev(ctty), dev(tty_nr), "{exe}: child's tty_nr");
         assert_eq!(stat_num(init.pid, TTY_NR), Some(0), "{exe}: nanoinit still has a tty");
         assert_eq!(stat_num(child, TPGID), Some(child as i64), "{exe}: foreground group");

@@ -19,7 +19,7 @@ fn info_options_print_to_stdout_and_exit_0() {
                     _ => {
                         assert_eq!(o.stdout.lines().count(), 1, "{what}");
                         let want = match exe {
-                            // dumb-init's format is checked by an ignored test (bug).
+                            // dumb-init prints nanoinit's line (see dumb_init_version_is_nanoinits_line).
                             "nanoinit" | "dumb-init" => format!("nanoinit {VERSION} (git "),
                             // What `docker info` parses.
                             _ => format!("tini version {VERSION} - git."),

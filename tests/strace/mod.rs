@@ -105,6 +105,7 @@ pub struct Run {
 fn kill_group(c: &mut Child) {
     // The child leads its own group (`finish`): this reaches strace, nanoinit
     // and the program, and nothing else.
+    // SAFETY: kill takes plain integers.
     unsafe {
         libc::kill(-(c.id() as i32), libc::SIGKILL);
     }
