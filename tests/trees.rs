@@ -178,9 +178,7 @@ fn run(args: &str, main: &str, after: &str) -> Report {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .process_group(0);
-    for v in OUR_VARS {
-        cmd.env_remove(v);
-    }
+    without_our_vars(&mut cmd);
     let mut child = cmd.spawn().expect("spawn unshare");
     // Held open (never written) while the run lasts: the leaves block on it.
     let stdin: ChildStdin = child.stdin.take().unwrap();

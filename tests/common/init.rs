@@ -50,6 +50,14 @@ pub const OUR_VARS: [&str; 19] = [
     "NANOINIT_PAUSE",
 ];
 
+/// Removes [`OUR_VARS`] from `c`'s environment.
+pub fn without_our_vars(c: &mut Command) -> &mut Command {
+    for v in OUR_VARS {
+        c.env_remove(v);
+    }
+    c
+}
+
 /// A command that runs nanoinit with `args`.
 pub fn command(mode: Mode, args: &[&str]) -> Command {
     command_as(mode, bin(), args)
@@ -69,10 +77,7 @@ pub fn command_as(mode: Mode, exe: &str, args: &[&str]) -> Command {
         }
         Mode::Subreaper => Command::new(exe),
     };
-    c.args(args);
-    for v in OUR_VARS {
-        c.env_remove(v);
-    }
+    without_our_vars(c.args(args));
     c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     // Its own process group, so a cleanup kill reaches what it started and nothing else.
     c.process_group(0);

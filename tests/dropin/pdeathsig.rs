@@ -20,9 +20,7 @@ fn pdeathsig_as_subreaper_when_the_parent_dies() {
         let mut c = Command::new("sh");
         c.arg("-c").arg(&script).arg(lab.dir.personality(exe)).args(args);
         c.args(["--", "perl", &lab.catcher, &lab.log, "main", "TERM"]);
-        for v in OUR_VARS {
-            c.env_remove(v);
-        }
+        without_our_vars(&mut c);
         c.envs(env.iter().copied()).stdin(Stdio::null()).process_group(0);
         let mut sh = c.spawn().unwrap();
         let main = lab.ready("main");

@@ -46,10 +46,7 @@ impl Pty {
         let slave =
             fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOCTTY).open(&self.slave).unwrap();
         let mut c = Command::new(lab.dir.personality(exe));
-        c.args(args).current_dir(&lab.dir.0);
-        for v in OUR_VARS {
-            c.env_remove(v);
-        }
+        without_our_vars(c.args(args).current_dir(&lab.dir.0));
         c.stdin(slave.try_clone().unwrap()).stdout(slave.try_clone().unwrap()).stderr(slave);
         // SAFETY: the closure makes only async-signal-safe calls (setsid, ioctl).
         unsafe {

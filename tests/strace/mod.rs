@@ -81,10 +81,7 @@ pub fn launch_following(
 static GO: AtomicUsize = AtomicUsize::new(0);
 
 fn finish(mut c: Command, args: &[&str]) -> Command {
-    c.args(args);
-    for v in common::OUR_VARS {
-        c.env_remove(v);
-    }
+    common::without_our_vars(c.args(args));
     c.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
     // Its own process group, so a cleanup kill reaches what it started and nothing else.
     c.process_group(0);
